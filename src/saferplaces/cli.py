@@ -1,0 +1,53 @@
+"""The `saferplaces` console script.
+
+`saferplaces demo`, `saferplaces serve`, `saferplaces import …`, `saferplaces indicators …`
+and every Django management command (`saferplaces migrate`, `saferplaces createsuperuser`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+OUR_COMMANDS = {
+    "demo": "set up the data directory, load the demo partnership and serve it",
+    "serve": "run the web server (and the background worker) on 127.0.0.1:8000",
+    "load_demo": "load (or refresh) the demo partnership without serving",
+    "import": "import police.uk street files or mapped incident CSVs into the incident store",
+    "indicators": "print indicators for a place and period (json, csv or table)",
+}
+
+
+def _usage() -> str:
+    width = max(len(name) for name in OUR_COMMANDS)
+    lines = [
+        "usage: saferplaces COMMAND [options]",
+        "",
+        "saferplaces runs a Community Safety Partnership: its structure, its evidence, its papers.",
+        "",
+        "commands:",
+        *(f"  {name.ljust(width)}  {text}" for name, text in OUR_COMMANDS.items()),
+        "",
+        "Every Django management command works too (saferplaces migrate, saferplaces",
+        "createsuperuser, saferplaces check --deploy); `saferplaces help` lists them all and",
+        "`saferplaces COMMAND --help` explains one.",
+        "",
+        "State lives in SAFERPLACES_DATA_DIR (default ./var); the database is DATABASE_URL",
+        "(default SQLite in the data directory).",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help"}:
+        print(_usage())
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saferplaces.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["saferplaces", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("saferplaces.web.urls")),
+    path("", include("saferplaces.partnership.urls")),
+    path("", include("saferplaces.evidence.urls")),
+]
