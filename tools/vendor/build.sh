@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Rebuild the vendored front-end assets in src/saferplaces/web/static/vendor/
+# from the exact versions pinned in tools/vendor/package-lock.json.
+#
+#   bash tools/vendor/build.sh
+#
+# Needs Node 20+ / npm and access to the npm registry (build time only; the
+# built files are committed, and nothing is fetched from a CDN at run time).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+OUT="$ROOT/src/saferplaces/web/static/vendor"
+NM="$HERE/node_modules"
+
+cd "$HERE"
+npm ci --no-audit --no-fund --ignore-scripts
+
+ver() { node -p "require('$NM/$1/package.json').version"; }
+
+# Strip trailing "//# sourceMappingURL=..." / "/*# sourceMappingURL=... */"
+# comments: we do not ship .map files, and Django's ManifestStaticFilesStorage
+# (whitenoise in production) fails collectstatic on references to missing files.
+copy_js() {  # src dest
+  sed -E -e 's@//# sourceMappingURL=[^ ]*$@@' -e 's@/\*# sourceMappingURL=[^*]*\*/@@' "$1" > "$2"
+}
+
+GOVUK_V="$(ver govuk-frontend)"
+VEGA_V="$(ver vega)"
+VL_V="$(ver vega-lite)"
+VE_V="$(ver vega-embed)"
+LEAFLET_V="$(ver leaflet)"
+HTMX_V="$(ver htmx.org)"
+SASS_V="$(ver sass)"
+
+rm -rf "$OUT/govuk-frontend" "$OUT/vega" "$OUT/leaflet" "$OUT/htmx"
+mkdir -p "$OUT/govuk-frontend" "$OUT/vega" "$OUT/leaflet/images" "$OUT/htmx"
+
+# ---------------------------------------------------------------- GOV.UK Frontend
+"$NM/.bin/sass" --style=compressed --no-source-map --load-path="$NM" \
+  --quiet-deps --silence-deprecation=import \
+  "$HERE/govuk-frontend.scss" "$OUT/govuk-frontend/govuk-frontend.min.css"
+copy_js "$NM/govuk-frontend/dist/govuk/govuk-frontend.min.js" "$OUT/govuk-frontend/govuk-frontend.min.js"
+
+# The npm package ships no LICENSE file (its package.json says MIT); this is
+# the upstream LICENSE.txt of the alphagov/govuk-frontend repository.
+cp "$HERE/govuk-frontend-LICENSE.txt" "$OUT/govuk-frontend/LICENSE.txt"
+
+cat > "$OUT/govuk-frontend/README.md" <<MD
+# GOV.UK Frontend (vendored)
+
+- Package: \`govuk-frontend\` ${GOVUK_V} (npm), compiled with \`sass\` (dart-sass) ${SASS_V}
+- Licence: MIT — see \`LICENSE.txt\` (Crown Copyright, Government Digital Service)
+
+## What is here
+
+- \`govuk-frontend.min.css\` — compiled from \`tools/vendor/govuk-frontend.scss\`
+  with saferplaces branding: system font stack, brand colour \`#00605f\`.
+- \`govuk-frontend.min.js\` — the package's ES module build
+  (\`dist/govuk/govuk-frontend.min.js\`); load it with \`<script type="module">\`
+  and call \`initAll()\`. Components only initialise when \`<body>\` has the
+  class \`govuk-frontend-supported\`.
+
+## Excluded on purpose
+
+The GOV.UK crown/crest, the GDS Transport typeface and the GOV.UK favicons and
+icons are **not** included, and the CSS references none of them (no
+\`@font-face\`, no \`/assets/\` URLs): only GOV.UK services may use them.
+Do not add them back.
+
+## Rebuild
+
+    bash tools/vendor/build.sh
+
+Versions are pinned in \`tools/vendor/package.json\` / \`package-lock.json\`.
+MD
+
+# ---------------------------------------------------------------- Vega
+copy_js "$NM/vega/build/vega.min.js" "$OUT/vega/vega.min.js"
+copy_js "$NM/vega-lite/build/vega-lite.min.js" "$OUT/vega/vega-lite.min.js"
+copy_js "$NM/vega-embed/build/vega-embed.min.js" "$OUT/vega/vega-embed.min.js"
+cp "$NM/vega/LICENSE" "$OUT/vega/LICENSE-vega.txt"
+cp "$NM/vega-lite/LICENSE" "$OUT/vega/LICENSE-vega-lite.txt"
+cp "$NM/vega-embed/LICENSE" "$OUT/vega/LICENSE-vega-embed.txt"
+cat > "$OUT/vega/README.md" <<MD
+# Vega, Vega-Lite, Vega-Embed (vendored)
+
+| file | package | version | licence | global |
+| --- | --- | --- | --- | --- |
+| \`vega.min.js\` | \`vega\` | ${VEGA_V} | BSD-3-Clause (\`LICENSE-vega.txt\`) | \`vega\` |
+| \`vega-lite.min.js\` | \`vega-lite\` | ${VL_V} | BSD-3-Clause (\`LICENSE-vega-lite.txt\`) | \`vegaLite\` |
+| \`vega-embed.min.js\` | \`vega-embed\` | ${VE_V} | BSD-3-Clause (\`LICENSE-vega-embed.txt\`) | \`vegaEmbed\` |
+
+These are the packages' UMD browser builds: load them with classic
+\`<script>\` tags **in this order** (vega-lite needs \`vega\`, vega-embed needs
+both), then call e.g. \`vegaEmbed(el, spec, {renderer: "svg", actions: false})\`.
+Source-map comments are stripped (no .map files are shipped).
+
+## Rebuild
+
+    bash tools/vendor/build.sh
+MD
+
+# ---------------------------------------------------------------- Leaflet
+copy_js "$NM/leaflet/dist/leaflet.js" "$OUT/leaflet/leaflet.js"
+cp "$NM/leaflet/dist/leaflet.css" "$OUT/leaflet/leaflet.css"
+cp "$NM/leaflet/dist/images/"* "$OUT/leaflet/images/"
+cp "$NM/leaflet/LICENSE" "$OUT/leaflet/LICENSE.txt"
+cat > "$OUT/leaflet/README.md" <<MD
+# Leaflet (vendored)
+
+- Package: \`leaflet\` ${LEAFLET_V} (npm)
+- Licence: BSD-2-Clause — see \`LICENSE.txt\`
+- Files: \`leaflet.js\` (minified UMD build, global \`L\`), \`leaflet.css\`,
+  \`images/\` (marker and layer-control icons, referenced relatively by the CSS).
+
+No tile layer or tile URL is configured here; pages must not load tiles from a
+third-party server at run time.
+
+## Rebuild
+
+    bash tools/vendor/build.sh
+MD
+
+# ---------------------------------------------------------------- htmx
+cp "$NM/htmx.org/dist/htmx.min.js" "$OUT/htmx/htmx.min.js"
+cp "$NM/htmx.org/LICENSE" "$OUT/htmx/LICENSE.txt"
+cat > "$OUT/htmx/README.md" <<MD
+# htmx (vendored)
+
+- Package: \`htmx.org\` ${HTMX_V} (npm)
+- Licence: 0BSD (Zero-Clause BSD) — see \`LICENSE.txt\`
+- File: \`htmx.min.js\` (classic script, global \`htmx\`).
+
+## Rebuild
+
+    bash tools/vendor/build.sh
+MD
+
+# ---------------------------------------------------------------- checks
+CSS="$OUT/govuk-frontend/govuk-frontend.min.css"
+if grep -q 'GDS Transport' "$CSS"; then echo "ERROR: GDS Transport in $CSS" >&2; exit 1; fi
+if grep -q '@font-face' "$CSS"; then echo "ERROR: @font-face in $CSS" >&2; exit 1; fi
+if grep -q '/assets/' "$CSS"; then echo "ERROR: /assets/ reference in $CSS" >&2; exit 1; fi
+# No url() at all: no crest/crown image, no fonts, nothing collectstatic could miss.
+if grep -q 'url(' "$CSS"; then echo "ERROR: url() reference in $CSS" >&2; exit 1; fi
+if grep -rl 'sourceMappingURL' "$OUT" >/dev/null; then echo "ERROR: sourceMappingURL left in $(grep -rl sourceMappingURL "$OUT")" >&2; exit 1; fi
+
+echo "Vendored assets written to ${OUT#"$ROOT"/}:"
+(cd "$OUT" && find . -type f | sort | xargs du -b | awk '{printf "  %9d  %s\n", $1, $2; t+=$1} END {printf "  %9d  total\n", t}')
