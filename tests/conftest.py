@@ -1,13 +1,32 @@
-"""Shared fixtures. The data directory of every test run is a fresh temporary folder."""
+"""Shared fixtures: every test gets its own data directory (database file, incident store,
+documents), so no test ever touches a developer's ./var."""
 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
-# Before Django settings load: keep tests away from the developer's ./var.
-_TEST_DATA_DIR = Path(tempfile.mkdtemp(prefix="saferplaces-test-"))
-os.environ.setdefault("SAFERPLACES_DATA_DIR", str(_TEST_DATA_DIR))
+import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+pytest_plugins = ["tests.personas"]
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("SAFERPLACES_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
+    if "settings" not in request.fixturenames and not _uses_django(request):
+        return
+    settings = request.getfixturevalue("settings")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+    root = tmp_path_factory.mktemp("data")
+    settings.DATA_DIR = root
+    settings.INCIDENT_STORE_DIR = root / "incidents"
+    settings.DOCUMENTS_DIR = root / "documents"
+
+
+def _uses_django(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in ("client", "admin_client", "live_server", "db")
+    )

@@ -1,0 +1,419 @@
+"""Pages of the partnership structure. Every page needs sign-in; forms are for members of
+the group (or staff), and anyone else gets 404 so that a form does not reveal itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from saferplaces.partnership import services
+from saferplaces.partnership.diagram import build_forest, nodes_for_groups, render_svg
+from saferplaces.partnership.forms import (
+    ActionForm,
+    AgendaItemForm,
+    DecisionForm,
+    EscalationForm,
+    MeetingForm,
+    ResolveEscalationForm,
+)
+from saferplaces.partnership.models import (
+    Escalation,
+    Group,
+    Meeting,
+    Membership,
+    Person,
+    Place,
+)
+from saferplaces.partnership.models.places import PlaceKind
+
+
+def _user_id(request: HttpRequest) -> int:
+    return int(request.user.pk or 0)
+
+
+def _person(request: HttpRequest) -> Person | None:
+    return Person.objects.filter(user_id=_user_id(request)).first()
+
+
+def _contributable_group(request: HttpRequest, slug: str) -> Group:
+    """The group, if the signed-in user may add to it; otherwise 404 (do not reveal)."""
+    group = get_object_or_404(Group.objects.select_related("place", "parent"), slug=slug)
+    if not group.can_contribute(request.user):
+        raise Http404("No group found")
+    return group
+
+
+def _apply_service_errors(form: Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form (field errors where they belong)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Form,
+    *,
+    title: str,
+    back: str,
+    back_label: str,
+    button: str,
+    caption: str,
+    status: int = 200,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "title": title,
+        "back": back,
+        "back_label": back_label,
+        "button": button,
+        "caption": caption,
+        **(extra or {}),
+    }
+    return render(request, "partnership/form.html", context, status=status)
+
+
+# Reading ------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    counties = (
+        Place.objects.of_kind(PlaceKind.COUNTY)
+        .prefetch_related(
+            Prefetch(
+                "children",
+                queryset=Place.objects.order_by("name").prefetch_related(
+                    Prefetch("children", queryset=Place.objects.of_kind(PlaceKind.DISTRICT))
+                ),
+            )
+        )
+        .order_by("name")
+    )
+    memberships = (
+        Membership.objects.filter(person__user_id=_user_id(request))
+        .select_related("group", "group__place")
+        .order_by("group__name")
+    )
+    return render(
+        request,
+        "partnership/home.html",
+        {"counties": counties, "memberships": memberships, "person": _person(request)},
+    )
+
+
+@login_required
+def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    place = get_object_or_404(Place.objects.select_related("parent"), slug=slug)
+    populations = list(place.populations.order_by("-year"))
+    return render(
+        request,
+        "partnership/place_detail.html",
+        {
+            "place": place,
+            "ancestors": place.ancestors(),
+            "populations": populations,
+            "latest": populations[0] if populations else None,
+            "children": place.children.order_by("name"),
+            "groups": place.groups.order_by("name").select_related("parent"),
+            "organisations": place.organisations.order_by("name"),
+        },
+    )
+
+
+def structure_groups(place: Place) -> list[Group]:
+    """Groups in the place or below it, and every group on their escalation lines."""
+    groups = {
+        g.pk: g
+        for g in Group.objects.filter(place_id__in=place.descendant_ids()).select_related("parent")
+    }
+    for group in list(groups.values()):
+        for above in group.escalation_line():
+            groups.setdefault(above.pk, above)
+    return sorted(groups.values(), key=lambda g: (g.kind != "county_strategy", g.name))
+
+
+@login_required
+def place_structure(request: HttpRequest, slug: str) -> HttpResponse:
+    place = get_object_or_404(Place, slug=slug)
+    groups = structure_groups(place)
+    roots = build_forest(
+        nodes_for_groups(groups, lambda g: reverse("group", kwargs={"slug": g.slug}))
+    )
+    svg = render_svg(roots, f"Structure of {place.name}: groups and their escalation lines")
+    return render(
+        request,
+        "partnership/place_structure.html",
+        {
+            "place": place,
+            "ancestors": place.ancestors(),
+            "svg": svg,
+            "roots": roots,
+            "has_groups": bool(groups),
+        },
+    )
+
+
+@login_required
+def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_object_or_404(Group.objects.select_related("place", "parent"), slug=slug)
+    today = timezone.localdate()
+    actions = group.actions.open().select_related("owner__user").order_by("due_date")
+    return render(
+        request,
+        "partnership/group_detail.html",
+        {
+            "group": group,
+            "today": today,
+            "chair": group.chair,
+            "escalation_line": group.escalation_line(),
+            "children": group.children.order_by("name"),
+            "memberships": group.memberships.select_related(
+                "person__user", "organisation"
+            ).order_by("role", "person__user__last_name"),
+            "upcoming": group.meetings.upcoming(today),
+            "past": group.meetings.past(today)[:12],
+            "actions": [(a, a.is_overdue(today)) for a in actions],
+            "escalations_raised": group.escalations_raised.select_related("to_group"),
+            "escalations_received": group.escalations_received.select_related("from_group"),
+            "can_contribute": group.can_contribute(request.user),
+            "can_resolve": group.can_contribute(request.user),
+        },
+    )
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.select_related("group", "group__place"), pk=pk)
+    return render(
+        request,
+        "partnership/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "group": meeting.group,
+            "items": meeting.agenda_items.all(),
+            "decisions": meeting.decisions.select_related("agenda_item"),
+            "actions": meeting.actions.select_related("owner__user"),
+            "today": timezone.localdate(),
+            "can_contribute": meeting.group.can_contribute(request.user),
+        },
+    )
+
+
+# Writing ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
+    group = _contributable_group(request, slug)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.add_meeting(
+                request.user,
+                group=group,
+                title=data["title"],
+                date=data["date"],
+                location=data["location"],
+                status=data["status"],
+                agenda=data["agenda"],
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Meeting '{meeting.title}' added")
+            return redirect("meeting", pk=meeting.pk)
+    return _form_page(
+        request,
+        form,
+        title="Add a meeting",
+        caption=group.name,
+        back=reverse("group", kwargs={"slug": group.slug}),
+        back_label=group.name,
+        button="Add meeting",
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_new(request: HttpRequest, slug: str) -> HttpResponse:
+    group = _contributable_group(request, slug)
+    form = ActionForm(request.POST or None, group=group)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = services.add_action(
+                request.user,
+                group=group,
+                title=data["title"],
+                owner=data["owner"],
+                due_date=data["due_date"],
+                meeting=data["meeting"],
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Action '{action.title}' added")
+            return redirect("group", slug=group.slug)
+    return _form_page(
+        request,
+        form,
+        title="Add an action",
+        caption=group.name,
+        back=reverse("group", kwargs={"slug": group.slug}),
+        back_label=group.name,
+        button="Add action",
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def escalation_new(request: HttpRequest, slug: str) -> HttpResponse:
+    group = _contributable_group(request, slug)
+    form = EscalationForm(request.POST or None, group=group)
+    person = _person(request)
+    if request.method == "POST" and form.is_valid():
+        if person is None:
+            form.add_error(None, "Your account has no partnership profile: ask an administrator")
+        else:
+            try:
+                escalation = services.raise_escalation(
+                    request.user,
+                    group=group,
+                    title=form.cleaned_data["title"],
+                    detail=form.cleaned_data["detail"],
+                    raised_by=person,
+                )
+            except ValidationError as error:
+                _apply_service_errors(form, error)
+            else:
+                messages.success(
+                    request, f"Issue '{escalation.title}' escalated to {escalation.to_group}"
+                )
+                return redirect("group", slug=group.slug)
+    target = f"It will go to {group.parent.name}." if group.parent else ""
+    return _form_page(
+        request,
+        form,
+        title="Escalate an issue",
+        caption=group.name,
+        back=reverse("group", kwargs={"slug": group.slug}),
+        back_label=group.name,
+        button="Escalate issue",
+        status=400 if form.errors else 200,
+        extra={"lead": target},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def escalation_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = get_object_or_404(
+        Escalation.objects.select_related("from_group", "to_group", "raised_by__user"), pk=pk
+    )
+    # The group the issue was escalated to answers it.
+    group = _contributable_group(request, escalation.to_group.slug)
+    form = ResolveEscalationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resolve_escalation(
+                request.user,
+                escalation,
+                status=form.cleaned_data["status"],
+                resolution=form.cleaned_data["resolution"],
+                resolved_by=_person(request),
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Escalation '{escalation.title}' {escalation.get_status_display().lower()}",
+            )
+            return redirect("group", slug=group.slug)
+    return _form_page(
+        request,
+        form,
+        title="Respond to an escalation",
+        caption=group.name,
+        back=reverse("group", kwargs={"slug": group.slug}),
+        back_label=group.name,
+        button="Save response",
+        status=400 if form.errors else 200,
+        extra={"escalation": escalation},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_item_new(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.select_related("group"), pk=pk)
+    _contributable_group(request, meeting.group.slug)
+    form = AgendaItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        item = services.add_agenda_item(
+            request.user,
+            meeting=meeting,
+            title=form.cleaned_data["title"],
+            minutes=form.cleaned_data["minutes"],
+        )
+        messages.success(request, f"Agenda item '{item.title}' added")
+        return redirect("meeting", pk=meeting.pk)
+    return _form_page(
+        request,
+        form,
+        title="Add an agenda item",
+        caption=str(meeting),
+        back=reverse("meeting", kwargs={"pk": meeting.pk}),
+        back_label=meeting.title,
+        button="Add agenda item",
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_new(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.select_related("group"), pk=pk)
+    _contributable_group(request, meeting.group.slug)
+    form = DecisionForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_decision(
+                request.user,
+                meeting=meeting,
+                text=form.cleaned_data["text"],
+                agenda_item=form.cleaned_data["agenda_item"],
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, "Decision recorded")
+            return redirect("meeting", pk=meeting.pk)
+    return _form_page(
+        request,
+        form,
+        title="Record a decision",
+        caption=str(meeting),
+        back=reverse("meeting", kwargs={"pk": meeting.pk}),
+        back_label=meeting.title,
+        button="Record decision",
+        status=400 if form.errors else 200,
+    )
