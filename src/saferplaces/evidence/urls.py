@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from saferplaces.evidence import views
+
+urlpatterns = [
+    path("imports/", views.imports, name="imports"),
+]

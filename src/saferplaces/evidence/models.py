@@ -1,0 +1,78 @@
+"""Records of the incident data: one ImportRun per file offered, and partnership-defined
+indicators. The incidents themselves live in the insight store (Parquet), not here."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ImportStatus(models.TextChoices):
+    IMPORTED = "imported", "Imported"
+    UNCHANGED = "unchanged", "Unchanged (already imported)"
+    PARTIAL = "partial", "Imported, bad rows skipped"
+    REJECTED = "rejected", "Rejected"
+
+
+class ImportRunQuerySet(models.QuerySet["ImportRun"]):
+    def landed(self) -> ImportRunQuerySet:
+        return self.filter(status__in=[ImportStatus.IMPORTED, ImportStatus.PARTIAL])
+
+
+class ImportRun(models.Model):
+    """One file offered to the incident store: who, when, what it held and what happened."""
+
+    batch = models.UUIDField(db_index=True, help_text="files imported together share a batch")
+    source = models.CharField(max_length=40, help_text="e.g. police_uk, lfb")
+    file_name = models.CharField(max_length=255)
+    file_path = models.TextField()
+    checksum = models.CharField("SHA-256", max_length=64, blank=True)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices)
+    rows_accepted = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    months = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    problems = models.JSONField(default=list, blank=True, help_text="file:line: reason, first 200")
+    rejects_report = models.TextField(blank=True, help_text="CSV of rejected rows, if any")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    imported_by_name = models.CharField(max_length=150, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "file_name"]
+        indexes = [models.Index(fields=["source", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def month_range(self) -> str:
+        months = sorted(self.months or [])
+        if not months:
+            return ""
+        return months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
+
+
+class IndicatorDefinition(models.Model):
+    """A partnership's own indicator: a filter over the canonical incident columns."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    unit = models.CharField(max_length=40, default="incidents", help_text="plural noun")
+    filter = models.JSONField(
+        help_text='e.g. {"categories": ["shoplifting"], "sources": ["police_uk"]}'
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,111 @@
+"""`saferplaces indicators`: the figures behind every board paper, from the command line."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from saferplaces.evidence.services import import_files
+from saferplaces.insight.geography import lsoa_to_district
+
+pytestmark = pytest.mark.django_db
+
+KEYS = {
+    "indicator", "place", "period", "start", "end", "count", "previous_count", "change",
+    "pct_change", "rate_per_1000", "z", "significant",
+}  # fmt: skip
+
+
+def _run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("indicators", *args, stdout=out)
+    return out.getvalue()
+
+
+def _independent_counts(samples: Path, months: set[str]) -> tuple[int, int]:
+    """All crime and ASB in West Lancashire, counted with the csv module alone."""
+    crimes = asb = 0
+    lookup = lsoa_to_district()
+    seen: set[str] = set()
+    for f in sorted(samples.glob("*.csv.gz")):
+        with gzip.open(f, "rt", encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row["Month"] not in months or lookup.get(row["LSOA code"]) != "E07000127":
+                    continue
+                if row["Crime type"] == "Anti-social behaviour":
+                    asb += 1
+                elif row["Crime ID"] not in seen or not row["Crime ID"]:
+                    seen.add(row["Crime ID"])
+                    crimes += 1
+    return crimes, asb
+
+
+def test_json_for_a_financial_year_matches_an_independent_count(demo: None, samples: Path) -> None:
+    """Given the 24 sample months, When asked for 2014/15 as JSON, Then the counts equal a
+    csv-module count of the same files and the keys are the documented ones."""
+    import_files("police-uk", sorted(samples.glob("*.csv.gz")))
+    rows = json.loads(_run("--place", "West Lancashire", "--period", "2014/15", "--format", "json"))
+    assert isinstance(rows, list)
+    assert all(KEYS <= set(r) for r in rows)
+    by = {r["indicator"]: r for r in rows}
+    current = {f"2014-{m:02d}" for m in range(4, 13)} | {f"2015-{m:02d}" for m in range(1, 4)}
+    previous = {f"2013-{m:02d}" for m in range(4, 13)} | {f"2014-{m:02d}" for m in range(1, 4)}
+    crimes, asb = _independent_counts(samples, current)
+    crimes_before, asb_before = _independent_counts(samples, previous)
+    assert by["all-crime"]["count"] == crimes
+    assert by["all-crime"]["previous_count"] == crimes_before
+    assert by["anti-social-behaviour"]["count"] == asb
+    assert by["anti-social-behaviour"]["previous_count"] == asb_before
+    all_crime = by["all-crime"]
+    assert all_crime["place"] == "West Lancashire"
+    assert (all_crime["start"], all_crime["end"]) == ("2014-04", "2015-03")
+    assert all_crime["change"] == crimes - crimes_before
+    expected_z = 2 * (crimes**0.5 - crimes_before**0.5)
+    assert all_crime["z"] == pytest.approx(expected_z, abs=1e-3)
+    assert all_crime["significant"] == (abs(expected_z) > 1.96)
+    # Rate per 1,000 residents from the mid-2014 estimate (111,845).
+    assert all_crime["rate_per_1000"] == pytest.approx(1000 * crimes / 111_845, abs=1e-3)
+
+
+def test_place_by_ons_code_gives_the_same_answer(demo: None, samples: Path) -> None:
+    import_files("police-uk", sorted(samples.glob("*.csv.gz")))
+    by_name = json.loads(_run("--place", "West Lancashire", "--period", "2014/15", "--format", "json"))
+    by_code = json.loads(_run("--place", "E07000127", "--period", "2014/15", "--format", "json"))
+    assert [r["count"] for r in by_name] == [r["count"] for r in by_code]
+
+
+def test_table_and_csv_formats(demo: None, samples: Path) -> None:
+    import_files("police-uk", sorted(samples.glob("*.csv.gz")))
+    table = _run("--place", "West Lancashire", "--period", "2014/15", "--format", "table")
+    assert "West Lancashire, 2014/15 compared with 2013/14" in table
+    assert "All crime" in table
+    rows = list(csv.DictReader(io.StringIO(_run(
+        "--place", "West Lancashire", "--from", "2014-04", "--to", "2014-09", "--format", "csv"
+    ))))  # fmt: skip
+    assert rows[0]["start"] == "2014-04"
+    assert rows[0]["end"] == "2014-09"
+    assert KEYS <= set(rows[0])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--place", "Atlantis", "--period", "2014/15"], "No place is called 'Atlantis'"),
+        (["--place", "West Lancashire", "--period", "2014/99"], "Unknown period"),
+        (["--place", "West Lancashire", "--period", "someday"], "Unknown period"),
+        (["--place", "West Lancashire", "--from", "2014-04"], "needs both"),
+        (["--place", "West Lancashire", "--period", "2030/31"], "No incident data for 2030/31"),
+    ],
+)
+def test_unknown_place_or_period_is_a_clear_error(
+    demo: None, samples: Path, args: list[str], message: str
+) -> None:
+    import_files("police-uk", sorted(samples.glob("2014-0*.csv.gz")))
+    with pytest.raises(CommandError, match=message):
+        _run(*args)

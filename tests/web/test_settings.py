@@ -1,0 +1,58 @@
+"""Production settings refuse to start unsafe; development needs no configuration."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SAFERPLACES = str(Path(sys.executable).with_name("saferplaces"))
+
+
+def _run(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    base.update({"SAFERPLACES_DATA_DIR": str(tmp_path), **env})
+    return subprocess.run(
+        [SAFERPLACES, *args], env=base, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_refuses_an_unset_secret_key(tmp_path: Path) -> None:
+    result = _run(["check"], {"SAFERPLACES_ENV": "production"}, tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_settings_pass_check_deploy(tmp_path: Path) -> None:
+    env = {
+        "SAFERPLACES_ENV": "production",
+        "SECRET_KEY": "x" * 20 + "a-long-random-test-only-key-with-entropy-0123456789",
+        "ALLOWED_HOSTS": "csp.example.org",
+    }
+    result = _run(["check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_development_generates_a_secret_key_in_the_data_directory(tmp_path: Path) -> None:
+    result = _run(["check"], {"SAFERPLACES_ENV": "development"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_bad_boolean_fails_loudly(tmp_path: Path) -> None:
+    result = _run(["check"], {"DEBUG": "perhaps"}, tmp_path)
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], []])
+def test_cli_help_lists_our_commands(args: list[str], tmp_path: Path) -> None:
+    result = _run(args, {}, tmp_path)
+    assert result.returncode == 0
+    for command in ("demo", "serve", "import", "indicators"):
+        assert command in result.stdout
