@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks",
-    "django_tasks.backends.database",
+    "django_tasks_db",
     "saferplaces.web",
     "saferplaces.partnership",
     "saferplaces.evidence",
@@ -118,7 +118,7 @@ CACHES = {
 
 TASKS = {
     "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.database.DatabaseBackend"),
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 
@@ -139,6 +139,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic fills it; whitenoise wants it
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
