@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "saferplaces.web",
     "saferplaces.partnership",
     "saferplaces.evidence",
+    "saferplaces.reports",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("saferplaces.web.urls")),
+    path("", include("saferplaces.web.dashboard.urls")),
     path("", include("saferplaces.partnership.urls")),
     path("", include("saferplaces.evidence.urls")),
+    path("", include("saferplaces.reports.urls")),
 ]

@@ -75,7 +75,9 @@ def test_json_for_a_financial_year_matches_an_independent_count(demo: None, samp
 
 def test_place_by_ons_code_gives_the_same_answer(demo: None, samples: Path) -> None:
     import_files("police-uk", sorted(samples.glob("*.csv.gz")))
-    by_name = json.loads(_run("--place", "West Lancashire", "--period", "2014/15", "--format", "json"))
+    by_name = json.loads(
+        _run("--place", "West Lancashire", "--period", "2014/15", "--format", "json")
+    )
     by_code = json.loads(_run("--place", "E07000127", "--period", "2014/15", "--format", "json"))
     assert [r["count"] for r in by_name] == [r["count"] for r in by_code]
 

@@ -2,9 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from saferplaces.evidence.coverage import coverage
 from saferplaces.evidence.models import ImportRun
 from saferplaces.evidence.store import incident_store
-from saferplaces.evidence.coverage import coverage
 
 
 @login_required

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,44 +15,96 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='IndicatorDefinition',
+            name="IndicatorDefinition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('unit', models.CharField(default='incidents', help_text='plural noun', max_length=40)),
-                ('filter', models.JSONField(help_text='e.g. {"categories": ["shoplifting"], "sources": ["police_uk"]}')),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "unit",
+                    models.CharField(default="incidents", help_text="plural noun", max_length=40),
+                ),
+                (
+                    "filter",
+                    models.JSONField(
+                        help_text='e.g. {"categories": ["shoplifting"], "sources": ["police_uk"]}'
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('batch', models.UUIDField(db_index=True, help_text='files imported together share a batch')),
-                ('source', models.CharField(help_text='e.g. police_uk, lfb', max_length=40)),
-                ('file_name', models.CharField(max_length=255)),
-                ('file_path', models.TextField()),
-                ('checksum', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
-                ('status', models.CharField(choices=[('imported', 'Imported'), ('unchanged', 'Unchanged (already imported)'), ('partial', 'Imported, bad rows skipped'), ('rejected', 'Rejected')], max_length=10)),
-                ('rows_accepted', models.PositiveIntegerField(default=0)),
-                ('rows_rejected', models.PositiveIntegerField(default=0)),
-                ('months', models.JSONField(blank=True, default=list)),
-                ('warnings', models.JSONField(blank=True, default=list)),
-                ('problems', models.JSONField(blank=True, default=list, help_text='file:line: reason, first 200')),
-                ('rejects_report', models.TextField(blank=True, help_text='CSV of rejected rows, if any')),
-                ('imported_by_name', models.CharField(blank=True, max_length=150)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "batch",
+                    models.UUIDField(
+                        db_index=True, help_text="files imported together share a batch"
+                    ),
+                ),
+                ("source", models.CharField(help_text="e.g. police_uk, lfb", max_length=40)),
+                ("file_name", models.CharField(max_length=255)),
+                ("file_path", models.TextField()),
+                ("checksum", models.CharField(blank=True, max_length=64, verbose_name="SHA-256")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("imported", "Imported"),
+                            ("unchanged", "Unchanged (already imported)"),
+                            ("partial", "Imported, bad rows skipped"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("rows_accepted", models.PositiveIntegerField(default=0)),
+                ("rows_rejected", models.PositiveIntegerField(default=0)),
+                ("months", models.JSONField(blank=True, default=list)),
+                ("warnings", models.JSONField(blank=True, default=list)),
+                (
+                    "problems",
+                    models.JSONField(
+                        blank=True, default=list, help_text="file:line: reason, first 200"
+                    ),
+                ),
+                (
+                    "rejects_report",
+                    models.TextField(blank=True, help_text="CSV of rejected rows, if any"),
+                ),
+                ("imported_by_name", models.CharField(blank=True, max_length=150)),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', 'file_name'],
-                'indexes': [models.Index(fields=['source', 'status'], name='evidence_im_source_60855c_idx')],
+                "ordering": ["-started_at", "file_name"],
+                "indexes": [
+                    models.Index(fields=["source", "status"], name="evidence_im_source_60855c_idx")
+                ],
             },
         ),
     ]

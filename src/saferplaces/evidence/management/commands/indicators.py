@@ -92,7 +92,8 @@ class Command(BaseCommand):
 
         def line(values: list[str]) -> str:
             return "  ".join(
-                f"{v:{align}{w}}" for v, w, (_, _, align) in zip(values, widths, TABLE_COLUMNS)
+                f"{v:{align}{w}}"
+                for v, w, (_, _, align) in zip(values, widths, TABLE_COLUMNS, strict=True)
             )
 
         self.stdout.write(f"{place}, {label} compared with {previous}")

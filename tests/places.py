@@ -1,4 +1,4 @@
-"""Fixtures for the Django side of the evidence: Lancashire's places and the sample data."""
+"""Shared fixtures: Lancashire's places (`demo`) and the sample police.uk months (`samples`)."""
 
 from __future__ import annotations
 

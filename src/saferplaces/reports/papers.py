@@ -1,0 +1,79 @@
+"""Writing a board paper for a place and period: the figures from the evidence, the
+document from the builders. The CLI runs this inline; the web runs it as a task."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from django.conf import settings
+
+from saferplaces.evidence.performance import Performance, performance
+from saferplaces.insight.periods import Period
+from saferplaces.partnership.models import Place
+from saferplaces.reports.assemble import SeasonalInput, build_pack
+from saferplaces.reports.models import PaperFormat
+from saferplaces.reports.pack import CategoryFigure, DistrictFigure, PerformancePack
+from saferplaces.reports.pdf_report import build_pdf
+from saferplaces.reports.pptx_deck import build_pptx
+from saferplaces.reports.xlsx_workbook import build_xlsx
+
+Progress = Callable[[int, str], None]
+
+BUILDERS = {
+    PaperFormat.PPTX: build_pptx,
+    PaperFormat.PDF: build_pdf,
+    PaperFormat.XLSX: build_xlsx,
+}
+
+
+def pack_for(perf: Performance, *, partnership_name: str) -> PerformancePack:
+    """The performance pack of a place and period. Indicators no source supplies are left
+    out (the data notes name them) rather than reported as zero."""
+    place = perf.scope.place
+    held = [r for r in perf.results if r.months_with_data or r.previous_months_with_data]
+    pack = build_pack(
+        place_name=place.name,
+        place_code=perf.scope.code,
+        place_kind=place.get_kind_display(),
+        partnership_name=partnership_name,
+        period_label=perf.period.label,
+        start_month=perf.period.start,
+        end_month=perf.period.end,
+        comparison_label=perf.period.previous().label,
+        results=held,
+        series={r.indicator: perf.series[r.indicator] for r in held},
+        seasonal=[
+            SeasonalInput(s.title, s.window, s.years, s.indicator.unit) for s in perf.seasonal
+        ],
+        sources=perf.sources,
+        population=perf.population,
+        category_unit=perf.headline_indicator.unit,
+    )
+    return replace(
+        pack,
+        categories=[CategoryFigure(c.label, c.count, c.previous) for c in perf.categories],
+        districts=[DistrictFigure(d.name, d.count, d.rate_per_1000) for d in perf.districts],
+        quality_notes=list(perf.quality_notes),
+    )
+
+
+def write_paper(
+    place: Place,
+    period: Period,
+    fmt: str,
+    output: Path,
+    progress: Progress | None = None,
+) -> Path:
+    """Build the `fmt` paper for `place` in `period` into `output` (written atomically)."""
+    tick = progress or (lambda pct, stage: None)
+    tick(10, "Computing the figures")
+    pack = pack_for(performance(place, period), partnership_name=settings.PARTNERSHIP_NAME)
+    tick(40, "Drawing the charts and writing the document")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(f".{output.name}.partial")
+    BUILDERS[PaperFormat(fmt)](pack, partial)
+    partial.replace(output)
+    tick(100, "Ready")
+    return output

@@ -1,0 +1,348 @@
+"""The performance briefing as a printable A4 PDF (WeasyPrint).
+
+Cover, contents (page numbers via ``target-counter``), headline summary, a section per
+indicator (SVG chart and figures table), seasonal windows, categories, districts and
+data notes; "Page N of M" in every footer. System fonts only, and WeasyPrint may fetch
+nothing but ``data:`` and ``file:`` URLs.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from saferplaces.reports import wording
+from saferplaces.reports.charts import Chart
+from saferplaces.reports.pack import IndicatorFigure, PerformancePack
+from saferplaces.reports.render import RenderedCharts
+
+ALLOWED_SCHEMES = frozenset({"data", "file"})
+
+
+class OfflineFetcher(URLFetcher):
+    """A URL fetcher that refuses everything but ``data:`` and ``file:`` URLs and
+    remembers what it refused."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=set(ALLOWED_SCHEMES), timeout=1)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        scheme = url.split(":", 1)[0].lower()
+        if scheme not in ALLOWED_SCHEMES:
+            self.refused.append(url)
+            raise ValueError(f"refusing to fetch {url!r}: documents are built offline")
+        return super().fetch(url, headers)
+
+
+CSS = """
+@page {
+  size: A4;
+  margin: 22mm 18mm 24mm 18mm;
+  @bottom-left { content: string(doctitle); font-size: 8pt; color: #505a5f; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages);
+                  font-size: 8pt; color: #505a5f; }
+}
+@page cover { margin: 0; @bottom-left { content: none; }
+              @bottom-right { color: #c6dcf0; margin-right: 10mm; } }
+html { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; font-size: 10.5pt;
+       color: #0b0c0c; line-height: 1.4; }
+h1, h2, h3 { color: #003078; line-height: 1.2; }
+h2 { font-size: 17pt; margin: 0 0 4mm; padding-bottom: 2mm; border-bottom: 1.5pt solid #1d70b8;
+     break-after: avoid; }
+h3 { font-size: 12pt; margin: 5mm 0 2mm; break-after: avoid; }
+.doctitle { string-set: doctitle content(); }
+section { break-before: page; }
+.cover { page: cover; background: #003078; color: white; height: 297mm; padding: 70mm 20mm 0;
+         box-sizing: border-box; }
+.cover h1 { color: white; font-size: 30pt; margin: 0 0 8mm; }
+.cover .sub { font-size: 16pt; font-weight: bold; margin: 0 0 10mm; }
+.cover p { font-size: 12pt; margin: 0 0 2mm; }
+.cover .rule { width: 40mm; height: 2mm; background: #1d70b8; margin: 0 0 10mm; }
+.toc ol { list-style: none; padding: 0; }
+.toc li { margin: 0 0 2.5mm; font-size: 11pt; }
+.toc a { color: #0b0c0c; text-decoration: none; }
+.toc a::after { content: leader('.') " " target-counter(attr(href url), page); }
+ul.headlines { padding-left: 5mm; }
+ul.headlines li { margin: 0 0 3mm; font-size: 11.5pt; }
+ul.headlines li.lead { font-weight: bold; }
+.verdict { color: #505a5f; }
+.sig-down { color: #00703c; }
+.sig-up { color: #d4351c; }
+.lead-sentence { font-size: 12pt; margin: 0 0 4mm; }
+figure { margin: 0 0 4mm; break-inside: avoid; }
+figure img { width: 100%; }
+figcaption { font-size: 8.5pt; color: #505a5f; margin-top: 1mm; }
+table { border-collapse: collapse; width: 100%; margin: 0 0 4mm; font-size: 9.5pt;
+        break-inside: avoid; }
+caption { text-align: left; font-weight: bold; margin-bottom: 1.5mm; color: #003078; }
+th, td { border-bottom: 0.5pt solid #b1b4b6; padding: 1.4mm 2mm; text-align: left;
+         vertical-align: top; }
+thead th { background: #003078; color: white; border-bottom: none; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.note { background: #f3f2f1; border-left: 3pt solid #1d70b8; padding: 3mm 4mm; margin: 0 0 4mm; }
+.block { break-inside: avoid; margin-bottom: 6mm; }
+.small { font-size: 9pt; color: #505a5f; }
+"""
+
+
+def build_pdf(
+    pack: PerformancePack, path: Path | str, *, rendered: RenderedCharts | None = None
+) -> Path:
+    """Write the A4 performance report for ``pack`` to ``path`` and return the path.
+
+    Pass ``rendered`` to reuse chart renders made for another document in the same run.
+    """
+    out = Path(path)
+    r = rendered if rendered is not None else RenderedCharts(pack)
+    fetcher = OfflineFetcher()
+    document = HTML(
+        string=report_html(pack, r), base_url=str(out.parent.resolve()), url_fetcher=fetcher
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    document.write_pdf(str(out))
+    return out
+
+
+def report_html(pack: PerformancePack, r: RenderedCharts) -> str:
+    """The report as one self-contained HTML document (charts inlined as SVG data URIs)."""
+    sections: list[tuple[str, str, str]] = []  # (id, heading, body)
+    sections.append(("headlines", f"Headlines {pack.period_label}", _headlines(pack)))
+    for i, fig in enumerate(pack.indicators):
+        sections.append((f"ind-{i}", fig.name, _indicator(pack, r, i)))
+    if pack.seasonal:
+        sections.append(("seasonal", "Seasonal windows", _seasonal(pack, r)))
+    if r.charts.categories is not None:
+        sections.append(("categories", "Crime by category", _categories(pack, r)))
+    if r.charts.districts is not None:
+        sections.append(("districts", "How the districts compare", _districts(pack, r)))
+    sections.append(("notes", "Data notes", _notes(pack)))
+    toc = "".join(
+        f'<li><a href="#{sid}">{escape(heading)}</a></li>' for sid, heading, _ in sections
+    )
+    body = "".join(
+        f'<section id="{sid}"><h2>{escape(heading)}</h2>{content}</section>'
+        for sid, heading, content in sections
+    )
+    title = f"{pack.place_name}: Community Safety Partnership performance {pack.period_label}"
+    return f"""<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8">
+<title>{escape(title)}</title>
+<meta name="author" content="{escape(pack.partnership_name)}">
+<meta name="description" content="{escape(pack.subtitle)}">
+<meta name="generator" content="saferplaces">
+<style>{CSS}</style></head>
+<body>
+<div class="cover">
+  <h1>{escape(pack.place_name)}: Community Safety Partnership performance</h1>
+  <div class="rule"></div>
+  <p class="sub">{escape(pack.subtitle)}</p>
+  <p>{escape(pack.partnership_name)}</p>
+  <p>{escape(pack.place_name)} ({escape(pack.place_kind)} {escape(pack.place_code)})</p>
+  <p>{escape(wording.generated_note(pack))}</p>
+</div>
+<section class="toc" id="contents"><h2 class="doctitle">{escape(pack.title)}</h2>
+<h3>Contents</h3><ol>{toc}</ol></section>
+{body}
+</body></html>"""
+
+
+# ---------------------------------------------------------------- pieces
+
+
+def _img(r: RenderedCharts, chart: Chart) -> str:
+    data = base64.b64encode(r.svg(chart).encode("utf-8")).decode("ascii")
+    return (
+        f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{escape(chart.alt_text)}">'
+        f"<figcaption>{escape(chart.alt_text)}</figcaption></figure>"
+    )
+
+
+def _table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    caption: str | None = None,
+    numeric_from: int = 1,
+) -> str:
+    head = "".join(
+        f'<th scope="col"{" class=num" if i >= numeric_from else ""}>{escape(h)}</th>'
+        for i, h in enumerate(headers)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<th scope="row">{escape(v)}</th>'
+            if i == 0
+            else f"<td{' class=num' if i >= numeric_from else ''}>{escape(v)}</td>"
+            for i, v in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _sentence_html(sentence: str, css: str) -> str:
+    main, sep, verdict = sentence.partition(f" {wording.DASH} ")
+    if not sep:
+        return escape(main)
+    return f'{escape(main)} <span class="{css}">{escape(wording.DASH + " " + verdict)}</span>'
+
+
+def _css_for(fig: IndicatorFigure) -> str:
+    significant, change = fig.significant, fig.change
+    if wording.verdict_label(fig) == "too few to judge":
+        return "verdict"
+    if significant and change < 0:
+        return "sig-down"
+    if significant and change > 0:
+        return "sig-up"
+    return "verdict"
+
+
+def _headlines(pack: PerformancePack) -> str:
+    items = []
+    for i, (fig, sentence) in enumerate(zip(pack.indicators, wording.headlines(pack), strict=True)):
+        cls = ' class="lead"' if i == 0 else ""
+        items.append(f"<li{cls}>{_sentence_html(sentence, _css_for(fig))}</li>")
+    summary = _table(
+        [
+            "Indicator",
+            pack.period_label,
+            pack.comparison_label,
+            "Change",
+            "% change",
+            "Rate per 1,000",
+            "Verdict",
+        ],
+        [
+            [
+                fig.name,
+                wording.fmt_int(fig.count),
+                wording.fmt_int(fig.previous_count),
+                wording.fmt_signed_int(fig.change),
+                wording.fmt_signed_pct(fig.pct_change),
+                wording.fmt_rate(fig.rate_per_1000),
+                wording.verdict_label(fig),
+            ]
+            for fig in pack.indicators
+        ],
+        caption=f"Summary of indicators, {pack.period_label} compared with {pack.comparison_label}",
+    )
+    return f'<ul class="headlines">{"".join(items)}</ul>{summary}'
+
+
+def _indicator(pack: PerformancePack, r: RenderedCharts, index: int) -> str:
+    fig = pack.indicators[index]
+    sentence = wording.headline(fig, pack.period_label, pack.comparison_label)
+    parts = [f'<p class="lead-sentence">{_sentence_html(sentence, _css_for(fig))}</p>']
+    chart = r.charts.trends.get(fig.slug)
+    if chart is not None:
+        parts.append(_img(r, chart))
+    else:
+        parts.append('<p class="small">No monthly series is available for this indicator.</p>')
+    rows = wording.figures_rows(fig, pack.period_label, pack.comparison_label)
+    parts.append(
+        _table(["Measure", "Value"], [list(row) for row in rows], caption=f"{fig.name}: figures")
+    )
+    signals = [p for p in pack.series.get(fig.slug, []) if p.signal]
+    if signals:
+        parts.append(
+            '<p class="small">Signals: '
+            + escape("; ".join(f"{p.month:%B %Y}: {p.signal}" for p in signals))
+            + "</p>"
+        )
+    return "".join(parts)
+
+
+def _seasonal(pack: PerformancePack, r: RenderedCharts) -> str:
+    parts = []
+    for table, chart in zip(pack.seasonal, r.charts.seasonal, strict=True):
+        parts.append(f'<div class="block"><h3>{escape(table.title)}</h3>')
+        parts.append(f'<p class="small">{escape(table.window_label)}</p>')
+        if chart is not None:
+            parts.append(_img(r, chart))
+            parts.append(
+                _table(
+                    ["Year", f"Count ({table.unit})"],
+                    [
+                        [
+                            str(row.year),
+                            "no data" if row.count is None else wording.fmt_int(row.count),
+                        ]
+                        for row in table.rows
+                    ],
+                    caption=table.title,
+                )
+            )
+        if table.note:
+            parts.append(f'<div class="note">{escape(table.note)}</div>')
+        parts.append("</div>")
+    return "".join(parts)
+
+
+def _categories(pack: PerformancePack, r: RenderedCharts) -> str:
+    assert r.charts.categories is not None
+    rows = [
+        [
+            c.label,
+            wording.fmt_int(c.count),
+            wording.fmt_int(c.previous),
+            wording.fmt_signed_int(c.count - c.previous),
+        ]
+        for c in sorted(pack.categories, key=lambda c: -c.count)
+    ]
+    table = _table(
+        [
+            "Category",
+            f"{pack.period_label} ({pack.category_unit})",
+            f"{pack.comparison_label} ({pack.category_unit})",
+            "Change",
+        ],
+        rows,
+        caption="Counts by category",
+    )
+    return _img(r, r.charts.categories) + table
+
+
+def _districts(pack: PerformancePack, r: RenderedCharts) -> str:
+    assert r.charts.districts is not None
+    rows = [
+        [
+            d.name + (" (this district)" if d.name == pack.place_name else ""),
+            wording.fmt_int(d.count),
+            wording.fmt_rate(d.rate_per_1000),
+        ]
+        for d in sorted(pack.districts, key=lambda d: -(d.rate_per_1000 or 0))
+    ]
+    table = _table(
+        ["District", f"Count ({pack.category_unit})", "Rate per 1,000 residents"],
+        rows,
+        caption="Districts side by side",
+    )
+    return _img(r, r.charts.districts) + table
+
+
+def _notes(pack: PerformancePack) -> str:
+    def ul(items: Sequence[str]) -> str:
+        return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
+
+    return (
+        "<h3>Sources</h3>"
+        + ul(pack.sources or ["No sources recorded."])
+        + "<h3>Coverage</h3>"
+        + f"<p>{escape(wording.coverage_note(pack))}</p>"
+        + "<h3>Data quality</h3>"
+        + ul(pack.quality_notes or ["No gaps found."])
+        + "<h3>Method</h3>"
+        + ul(wording.METHOD_NOTES)
+        + f'<p class="small">{escape(wording.generated_note(pack))}</p>'
+    )

@@ -1,0 +1,81 @@
+"""The charts of a pack, specified once and rendered once per run.
+
+:func:`pack_charts` builds every chart a document needs; :class:`RenderedCharts`
+renders each spec to PNG/SVG on first use and keeps the result, so a deck and a PDF
+built from the same pack in one run share the renders (``charts.render_*`` also caches
+by spec content across calls).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from saferplaces.reports import charts
+from saferplaces.reports.charts import Chart
+from saferplaces.reports.pack import PerformancePack
+
+
+@dataclass
+class PackCharts:
+    """Every chart for one pack, keyed by what it shows."""
+
+    trends: dict[str, Chart] = field(default_factory=dict)
+    """Indicator slug → monthly trend with SPC band (only indicators with a series)."""
+    seasonal: list[Chart | None] = field(default_factory=list)
+    """One per seasonal table, ``None`` when the table has no counts."""
+    districts: Chart | None = None
+    categories: Chart | None = None
+
+
+def pack_charts(pack: PerformancePack) -> PackCharts:
+    """Build (but do not render) every chart for ``pack``."""
+    out = PackCharts()
+    by_slug = {f.slug: f for f in pack.indicators}
+    for slug, points in pack.series.items():
+        fig = by_slug.get(slug)
+        if not points or fig is None:
+            continue
+        out.trends[slug] = charts.trend_chart(
+            points, title=f"{fig.name}: monthly {fig.unit}, {pack.place_name}", unit=fig.unit
+        )
+    out.seasonal = [charts.seasonal_chart(t) if t.has_counts else None for t in pack.seasonal]
+    if any(d.rate_per_1000 is not None for d in pack.districts):
+        out.districts = charts.districts_chart(
+            pack.districts,
+            pack.place_name,
+            title=f"{pack.category_unit.capitalize()} per 1,000 residents by district, "
+            f"{pack.period_label}",
+        )
+    if pack.categories:
+        out.categories = charts.category_chart(
+            pack.categories,
+            pack.period_label,
+            pack.comparison_label,
+            unit=pack.category_unit,
+            title=f"{pack.category_unit.capitalize()} by category, {pack.place_name}",
+        )
+    return out
+
+
+class RenderedCharts:
+    """PNG and SVG renders of a pack's charts, each made at most once."""
+
+    def __init__(self, pack: PerformancePack, built: PackCharts | None = None) -> None:
+        self.pack = pack
+        self.charts = built if built is not None else pack_charts(pack)
+        self._png: dict[int, bytes] = {}
+        self._svg: dict[int, str] = {}
+
+    def png(self, chart: Chart, scale: float = 2) -> bytes:
+        """``chart`` as PNG bytes."""
+        key = id(chart)
+        if key not in self._png:
+            self._png[key] = charts.render_png(chart, scale=scale)
+        return self._png[key]
+
+    def svg(self, chart: Chart) -> str:
+        """``chart`` as an SVG document."""
+        key = id(chart)
+        if key not in self._svg:
+            self._svg[key] = charts.render_svg(chart)
+        return self._svg[key]

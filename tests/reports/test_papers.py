@@ -1,0 +1,126 @@
+"""Board papers end to end: the `report` command and the dashboard's background task,
+with the documents read back and their numbers checked against the insight engine."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.test import Client
+from openpyxl import load_workbook
+from pptx import Presentation
+from pypdf import PdfReader
+
+from saferplaces.evidence.figures import summary
+from saferplaces.evidence.scope import resolve_place
+from saferplaces.evidence.services import import_files
+from saferplaces.insight.periods import parse_period
+from saferplaces.reports.models import BoardPaper, PaperStatus
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+@pytest.fixture
+def west_lancashire(demo: object, samples: Path) -> dict[str, int]:
+    """The demo places with the 24 sample months imported; returns the engine's counts."""
+    import_files("police-uk", sorted(samples.glob("*.csv.gz")))
+    results = summary(resolve_place("West Lancashire"), parse_period("2014/15"))
+    return {r.indicator: r.count for r in results} | {
+        f"{r.indicator}:previous": r.previous_count for r in results
+    }
+
+
+def _report(fmt: str, output: Path) -> str:
+    out = io.StringIO()
+    call_command(
+        "report", "performance", "--place", "West Lancashire", "--period", "2014/15",
+        "--format", fmt, "--output", str(output), stdout=out,
+    )  # fmt: skip
+    return out.getvalue()
+
+
+def test_the_deck_carries_the_engines_headline(
+    west_lancashire: dict[str, int], tmp_path: Path
+) -> None:
+    """Given the sample data, When the deck is written, Then its headline slide states the
+    All crime change the engine computed, with the right words."""
+    path = tmp_path / "wl.pptx"
+    assert "Wrote" in _report("pptx", path)
+    deck = Presentation(str(path))
+    text = "\n".join(
+        shape.text_frame.text for slide in deck.slides for shape in slide.shapes
+        if shape.has_text_frame
+    )  # fmt: skip
+    fewer = west_lancashire["all-crime:previous"] - west_lancashire["all-crime"]
+    assert f"equivalent to {fewer:,} fewer crimes" in text
+    assert "less crimes" not in text
+    # Indicators with no data source are left out, not reported as zero.
+    assert "Domestic abuse" not in [
+        s.shapes.title.text for s in deck.slides if s.shapes.title is not None
+    ]
+
+
+def test_the_pdf_and_workbook_carry_the_same_numbers(
+    west_lancashire: dict[str, int], tmp_path: Path
+) -> None:
+    pdf, xlsx = tmp_path / "wl.pdf", tmp_path / "wl.xlsx"
+    _report("pdf", pdf)
+    _report("xlsx", xlsx)
+    text = "\n".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
+    assert f"{west_lancashire['all-crime']:,}" in text
+    assert "Page 1 of" in text
+    summary_sheet = load_workbook(xlsx, read_only=True)["Summary"]
+    rows = [r for r in summary_sheet.iter_rows(values_only=True) if r and r[0] == "All crime"]
+    assert rows, "the Summary sheet has an All crime row"
+    assert west_lancashire["all-crime"] in rows[0]
+    assert west_lancashire["all-crime:previous"] in rows[0]
+
+
+def test_report_refuses_an_unknown_place_or_a_wrong_extension(demo: object, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="No place is called"):
+        call_command("report", "performance", "--place", "Atlantis", "--period", "2014/15",
+                     "--format", "pdf", "--output", str(tmp_path / "x.pdf"))  # fmt: skip
+    with pytest.raises(CommandError, match="should end in .pdf"):
+        call_command("report", "performance", "--place", "West Lancashire", "--period",
+                     "2014/15", "--format", "pdf", "--output", str(tmp_path / "x.pptx"))  # fmt: skip
+
+
+def test_the_dashboard_button_queues_papers_that_the_task_writes(
+    west_lancashire: dict[str, int],
+    client: Client,
+    settings: object,
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    """Given a signed-in officer, When they ask for the board pack, Then three papers are
+    queued, the background task writes them, and each downloads as its own type."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
+    user = User.objects.create_user("officer-test")
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = client.post(
+            "/places/west-lancashire/papers/new/", {"period": "2014/15", "format": ["xlsx"]}
+        )
+    assert response.status_code == 302
+    paper = BoardPaper.objects.get()
+    assert paper.status == PaperStatus.READY, paper.error
+    assert paper.requested_by == user
+    page = client.get("/places/west-lancashire/papers/").content.decode()
+    assert "Download Excel workbook" in page
+    download = client.get(f"/papers/{paper.pk}/download/")
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "west-lancashire-performance-2014-15.xlsx" in download["Content-Disposition"]
+    body = b"".join(download.streaming_content)  # type: ignore[attr-defined]
+    assert body[:2] == b"PK"
+
+
+def test_papers_need_sign_in_and_unknown_ones_are_404(demo: object, client: Client) -> None:
+    assert client.get("/places/west-lancashire/papers/").status_code == 302
+    client.force_login(User.objects.create_user("someone"))
+    assert client.get("/papers/999/download/").status_code == 404
+    assert (
+        client.post("/places/west-lancashire/papers/new/", {"period": "2014/99"}).status_code == 400
+    )
