@@ -11,7 +11,6 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from saferplaces import insight
 
-
 SAMPLES = Path(insight.__file__).parent / "samples" / "police_uk" / "west_lancashire"
 
 
@@ -27,7 +26,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Data directory: {settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        self.stdout.write("Importing the sample police.uk data (West Lancashire, 2013-04 to 2015-03)")
+        self.stdout.write(
+            "Importing the sample police.uk data (West Lancashire, 2013-04 to 2015-03)"
+        )
         call_command("import", "police-uk", str(SAMPLES), "--no-progress", stdout=self.stdout)
         call_command("load_demo", stdout=self.stdout)
         if options["no_serve"]:

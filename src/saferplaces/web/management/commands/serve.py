@@ -23,9 +23,18 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         bind = f"{options['host']}:{options['port']}"
         web = [
-            sys.executable, "-m", "gunicorn", "saferplaces.wsgi:application",
-            "--bind", bind, "--workers", str(options["workers"]),
-            "--access-logfile", "-", "--timeout", "120",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "saferplaces.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(options["workers"]),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
         ]
         children = [subprocess.Popen(web)]
         if not options["no_worker"]:
