@@ -83,7 +83,7 @@ def test_report_refuses_an_unknown_place_or_a_wrong_extension(demo: object, tmp_
     base = ["report", "performance", "--period", "2014/15", "--format", "pdf", "--output"]
     with pytest.raises(CommandError, match="No place is called"):
         call_command(*base, str(tmp_path / "x.pdf"), "--place", "Atlantis")
-    with pytest.raises(CommandError, match="should end in .pdf"):
+    with pytest.raises(CommandError, match=r"should end in \.pdf"):
         call_command(*base, str(tmp_path / "x.pptx"), "--place", "West Lancashire")
 
 
