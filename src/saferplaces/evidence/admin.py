@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from saferplaces.evidence.models import ImportRun, IndicatorDefinition
 
@@ -9,7 +10,7 @@ class ImportRunAdmin(admin.ModelAdmin[ImportRun]):
     list_filter = ["source", "status"]
     readonly_fields = [f.name for f in ImportRun._meta.fields]
 
-    def has_add_permission(self, request: object) -> bool:  # type: ignore[override]
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 

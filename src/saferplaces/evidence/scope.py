@@ -56,6 +56,7 @@ def resolve_place(name_or_code: str) -> PlaceScope:
 
 
 def scope_for(place: Place) -> PlaceScope:
+    districts: tuple[str, ...]
     if place.kind == PlaceKind.DISTRICT:
         districts = (place.lad_code,) if place.lad_code else ()
     elif place.kind == PlaceKind.LSOA:

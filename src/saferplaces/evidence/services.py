@@ -7,10 +7,11 @@ import getpass
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -54,7 +55,7 @@ def import_files(
     *,
     mapping: Path | str | None = None,
     skip_bad_rows: bool = False,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     progress: Progress | None = None,
 ) -> ImportOutcome:
     """Import police.uk files (`kind="police-uk"`) or mapped incident CSVs
@@ -123,9 +124,9 @@ def import_files(
 def _record_rejection(
     rejected: ImportRejected,
     batch: uuid.UUID,
-    started: object,
+    started: datetime,
     who: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
 ) -> list[ImportRun]:
     by_file: dict[str, list[str]] = {}
     for problem in rejected.problems:
@@ -149,7 +150,7 @@ def _record_rejection(
         ]
 
 
-def _who(user: AbstractBaseUser | None) -> str:
+def _who(user: User | None) -> str:
     if user is not None:
         return user.get_username()
     try:

@@ -21,7 +21,7 @@ from saferplaces.reports.xlsx_workbook import build_xlsx
 
 Progress = Callable[[int, str], None]
 
-BUILDERS = {
+BUILDERS: dict[PaperFormat, Callable[[PerformancePack, Path], Path]] = {
     PaperFormat.PPTX: build_pptx,
     PaperFormat.PDF: build_pdf,
     PaperFormat.XLSX: build_xlsx,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from saferplaces.reports.models import BoardPaper, PaperFormat, PaperStatus
 
 @transaction.atomic
 def request_papers(
-    place: Place, period: Period, formats: Iterable[str], user: AbstractBaseUser | None
+    place: Place, period: Period, formats: Iterable[str], user: User | None
 ) -> list[BoardPaper]:
     """Queue one paper per format; the task starts once the rows are committed."""
     from saferplaces.reports.tasks import build_paper
@@ -33,7 +34,7 @@ def request_papers(
         for fmt in formats
     ]
     for paper in papers:
-        transaction.on_commit(lambda pk=paper.pk: build_paper.enqueue(pk))
+        transaction.on_commit(partial(build_paper.enqueue, paper.pk))
     return papers
 
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -29,7 +30,8 @@ def papers_new(request: HttpRequest, slug: str) -> HttpResponse:
     formats = request.POST.getlist("format") or [f.value for f in PaperFormat]
     if not set(formats) <= {f.value for f in PaperFormat}:
         return HttpResponse("Choose PowerPoint, PDF or Excel", status=400)
-    request_papers(place, period, formats, request.user)
+    user = request.user if isinstance(request.user, User) else None
+    request_papers(place, period, formats, user)
     return redirect("papers", slug=place.slug)
 
 
