@@ -13,7 +13,8 @@ SAFERPLACES = str(Path(sys.executable).with_name("saferplaces"))
 
 
 def _run(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+    unset = {"SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in unset}
     base.update({"SAFERPLACES_DATA_DIR": str(tmp_path), **env})
     return subprocess.run(
         [SAFERPLACES, *args], env=base, capture_output=True, text=True, timeout=120

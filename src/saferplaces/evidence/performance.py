@@ -3,6 +3,7 @@ computed once from the insight engine and cached until the incident store change
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -69,7 +70,11 @@ class Performance:
 def performance(place: Place, period: Period) -> Performance:
     """The cached figures for `place` in `period` (recomputed after every import)."""
     store = incident_store()
-    key = f"performance:{store.fingerprint}:{place.pk}:{period.start}:{period.end}"
+    indicators = ",".join(f"{i.slug}={sorted(i.spec.items())}" for i in indicator_set())
+    key = (
+        f"performance:{store.fingerprint}:{place.pk}:{period.label}:{period.start}:{period.end}:"
+        f"{hashlib.sha256(indicators.encode()).hexdigest()[:16]}"
+    )
     found: Performance | None = cache.get(key)
     if found is None:
         found = compute_performance(scope_for(place), period)

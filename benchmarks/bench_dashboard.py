@@ -1,0 +1,165 @@
+"""How fast the performance dashboard answers with a million incidents stored.
+
+Run::
+
+    .venv/bin/python benchmarks/bench_dashboard.py [--rows 1000000] [--runs 20] [--keep DIR]
+
+1. Builds (deterministically) an N-row police.uk street CSV from the real Lancashire
+   files in /work/shared/data/police_uk_street/lancashire (542,723 rows over 33 months
+   and all 14 Lancashire districts): every real row, then copies with a replica number
+   folded into the Crime ID and the month moved back 36 months per replica.
+2. In a fresh temporary data directory: migrate, load the demo, import the CSV through
+   `saferplaces import police-uk` (the same path as the web and the CLI).
+3. Signed in as the demo's officer with Django's test Client, GETs West Lancashire's
+   dashboard for ``--period``: once cold (empty cache: figures computed, charts built),
+   then ``--runs`` times warm; also one CSV download warm.
+Prints a table and, last, one JSON line with every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REAL = Path("/work/shared/data/police_uk_street/lancashire")
+URL = "/places/west-lancashire/dashboard/"
+
+
+def build_csv(rows: int, path: Path) -> int:
+    """Write an ``rows``-row police.uk CSV built from the real files; returns the rows."""
+    import duckdb
+
+    con = duckdb.connect(config={"threads": 2})
+    glob = str(REAL / "*-street.csv.gz")
+    con.execute(
+        f"""CREATE TABLE base AS SELECT row_number() OVER () AS rn, * FROM
+        read_csv('{glob}', all_varchar=true, header=true, filename=false)"""
+    )
+    n_base = int(con.execute("SELECT count(*) FROM base").fetchone()[0])  # type: ignore[index]
+    reps = -(-rows // n_base)
+    con.execute(
+        f"""COPY (
+        SELECT CASE WHEN "Crime ID" IS NULL THEN NULL
+                    ELSE printf('%08x', r) || substr("Crime ID", 9) END AS "Crime ID",
+          strftime(CAST("Month" || '-01' AS DATE) - INTERVAL (36 * r) MONTH, '%Y-%m') AS "Month",
+          "Reported by", "Falls within", "Longitude", "Latitude", "Location", "LSOA code",
+          "LSOA name", "Crime type", "Last outcome category", "Context"
+        FROM base, range({reps}) t(r) WHERE r * {n_base} + rn <= {rows} ORDER BY r, rn
+        ) TO '{path}' (HEADER, FORMAT csv)"""
+    )
+    return min(rows, n_base * reps)
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--period", default="2021/22")
+    ap.add_argument("--keep", type=Path, help="use (and keep) this data directory")
+    args = ap.parse_args()
+
+    data_dir = args.keep or Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["SAFERPLACES_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saferplaces.settings")
+    sys.path.insert(0, str(HERE.parent / "src"))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.test import Client
+
+    from saferplaces.evidence.store import incident_store
+
+    # Not setup_test_environment(): its template instrumentation would slow every render.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    timings: dict[str, Any] = {"rows": args.rows, "period": args.period, "runs": args.runs}
+    try:
+        csv_path = data_dir / f"police_uk_{args.rows}.csv"
+        t0 = time.perf_counter()
+        if not csv_path.exists():
+            timings["rows"] = build_csv(args.rows, csv_path)
+        timings["build_csv_s"] = round(time.perf_counter() - t0, 2)
+
+        quiet = io.StringIO()
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("load_demo", stdout=quiet)
+        t0 = time.perf_counter()
+        if not incident_store().months():
+            call_command("import", "police-uk", str(csv_path), "--no-progress", stdout=quiet)
+        timings["import_s"] = round(time.perf_counter() - t0, 2)
+        store = incident_store()
+        timings["stored_rows"] = sum(p.rows for p in store.partitions())
+        timings["months"] = len(store.months())
+
+        client = Client()
+        client.force_login(get_user_model().objects.get(username="officer"))
+        query = {"period": args.period}
+
+        cache.clear()
+        t0 = time.perf_counter()
+        response = client.get(URL, query)
+        timings["cold_ms"] = ms(time.perf_counter() - t0)
+        assert response.status_code == 200, response.status_code
+        timings["page_kb"] = round(len(response.content) / 1024, 1)
+
+        warm = []
+        for _ in range(args.runs):
+            t0 = time.perf_counter()
+            response = client.get(URL, query)
+            warm.append(time.perf_counter() - t0)
+            assert response.status_code == 200
+        timings["warm_median_ms"] = ms(statistics.median(warm))
+        timings["warm_min_ms"] = ms(min(warm))
+        timings["warm_max_ms"] = ms(max(warm))
+
+        t0 = time.perf_counter()
+        assert client.get(URL + "indicators.csv", query).status_code == 200
+        timings["csv_warm_ms"] = ms(time.perf_counter() - t0)
+
+        cache.clear()  # a second place cold, in the same (warm) process
+        t0 = time.perf_counter()
+        assert client.get("/places/lancashire/dashboard/", query).status_code == 200
+        timings["county_cold_ms"] = ms(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        assert client.get("/places/lancashire/dashboard/", query).status_code == 200
+        timings["county_warm_ms"] = ms(time.perf_counter() - t0)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+    print(f"{'Dashboard benchmark':<44} {'':>12}")
+    print(f"{'police.uk rows stored (14 districts)':<44} {timings['stored_rows']:>12,}")
+    print(f"{'months held':<44} {timings['months']:>12}")
+    print(f"{'build CSV (s)':<44} {timings['build_csv_s']:>12}")
+    print(f"{'import (s)':<44} {timings['import_s']:>12}")
+    print(f"{'West Lancashire ' + args.period + ', cold (ms)':<44} {timings['cold_ms']:>12}")
+    print(f"{'West Lancashire, warm median of ' + str(args.runs) + ' (ms)':<44} "
+          f"{timings['warm_median_ms']:>12}")  # fmt: skip
+    print(f"{'  warm min / max (ms)':<44} {timings['warm_min_ms']:>5} / {timings['warm_max_ms']}")
+    print(f"{'indicators CSV, warm (ms)':<44} {timings['csv_warm_ms']:>12}")
+    print(f"{'Lancashire (county), cold / warm (ms)':<44} "
+          f"{timings['county_cold_ms']:>5} / {timings['county_warm_ms']}")  # fmt: skip
+    print(f"{'page size (KiB)':<44} {timings['page_kb']:>12}")
+    print(json.dumps(timings))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""The dashboard's period chooser: a GET form read with the evidence layer's period rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+from saferplaces.evidence.periods import period_from
+from saferplaces.govuk import GovukFormMixin
+from saferplaces.insight.periods import (
+    Period,
+    PeriodError,
+    financial_year,
+    format_month,
+    parse_month,
+)
+
+CUSTOM = "custom"
+ROLLING = "rolling"
+PERIOD_EXAMPLE = "Enter a period such as 2014/15, 2014 or rolling"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A resolved period and the query parameters that name it (for links and CSVs)."""
+
+    period: Period
+    params: dict[str, str]
+    kind: str
+    """"financial", "calendar", "rolling" or "custom"."""
+
+    @property
+    def papers_params(self) -> dict[str, str]:
+        """The same period as the board papers form reads it (`period`, or `from`/`to`)."""
+        if self.kind == "custom":
+            return {"from": self.params["from_month"], "to": self.params["to_month"]}
+        return {"period": self.params["period"]}
+
+
+def default_period(months: list[str]) -> Period | None:
+    """The latest financial year with all twelve months held (else the latest one with any
+    month held); None when nothing is held."""
+    if not months:
+        return None
+    held = set(months)
+    years = sorted({_fy_start(m) for m in months}, reverse=True)
+    for y in years:
+        fy = financial_year(y)
+        if all(format_month(m) in held for m in fy.months()):
+            return fy
+    return financial_year(years[0])
+
+
+def _fy_start(month: str) -> int:
+    d = parse_month(month)
+    return d.year if d.month >= 4 else d.year - 1
+
+
+def selection_for(period: Period) -> Selection:
+    """The selection for a period chosen by the page itself (the default)."""
+    return Selection(period, {"period": period.label}, "financial")
+
+
+def period_choices(months: list[str], current: str | None = None) -> list[tuple[str, str]]:
+    """Financial years, calendar years, rolling 12 months and custom, for the data held."""
+    fys = sorted({_fy_start(m) for m in months}, reverse=True)
+    cys = sorted({int(m[:4]) for m in months}, reverse=True)
+    choices = [(financial_year(y).label, f"Financial year {financial_year(y).label}") for y in fys]
+    choices += [(str(y), f"Calendar year {y}") for y in cys]
+    if months:
+        choices.append((ROLLING, f"Rolling 12 months to {parse_month(max(months)):%B %Y}"))
+    choices.append((CUSTOM, "Custom range (enter the months below)"))
+    if current and current not in {v for v, _ in choices}:
+        choices.insert(0, (current, current))
+    return choices
+
+
+class PeriodForm(GovukFormMixin, forms.Form):
+    period = forms.CharField(
+        label="Period",
+        required=False,
+        widget=forms.Select(),
+        help_text="Compared with the same period a year earlier",
+    )
+    from_month = forms.CharField(
+        label="From (custom range)",
+        required=False,
+        help_text="For example, 2014-01",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    to_month = forms.CharField(
+        label="To (custom range)",
+        required=False,
+        help_text="For example, 2014-10",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, months: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.months = months
+        current = self.data.get("period") if self.is_bound else None
+        period_field = self.fields["period"]
+        period_field.widget.choices = period_choices(months, current or None)
+        for name in ("from_month", "to_month"):
+            self.fields[name].widget.attrs["class"] += " govuk-input--width-5"
+        self.selection: Selection | None = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        text = (data.get("period") or "").strip()
+        first = (data.get("from_month") or "").strip()
+        last = (data.get("to_month") or "").strip()
+        latest = max(self.months) if self.months else None
+        if text.lower() == CUSTOM or (not text and (first or last)):
+            self._custom(first, last)
+        elif not text:
+            fy = default_period(self.months)
+            if fy is not None:
+                self.selection = selection_for(fy)
+        else:
+            try:
+                period = period_from(text, latest_month=latest)
+            except PeriodError:
+                self.add_error("period", PERIOD_EXAMPLE)
+                return data
+            self.selection = _named(text, period)
+        return data
+
+    def _custom(self, first: str, last: str) -> None:
+        months: dict[str, str] = {}
+        for name, value, which, example in (
+            ("from_month", first, "first", "2014-01"),
+            ("to_month", last, "last", "2014-10"),
+        ):
+            if not value:
+                self.add_error(
+                    name, f"Enter the {which} month of the custom range, such as {example}"
+                )
+                continue
+            try:
+                months[name] = format_month(parse_month(value))
+            except PeriodError:
+                self.add_error(
+                    name, f"Enter the {which} month as year and month, such as {example}"
+                )
+        if len(months) < 2:
+            return
+        try:
+            period = period_from(None, months["from_month"], months["to_month"])
+        except PeriodError:
+            self.add_error(
+                "to_month", "The last month must be the same as or after the first month"
+            )
+            return
+        params = {"period": CUSTOM, **months}
+        self.selection = Selection(period, params, "custom")
+
+
+def _named(text: str, period: Period) -> Selection:
+    lowered = text.strip().lower()
+    if lowered.startswith(ROLLING):
+        return Selection(period, {"period": f"{ROLLING}:{format_month(period.end)}"}, "rolling")
+    if "/" in lowered and period.length == 12 and period.start.month == 4:
+        return Selection(period, {"period": period.label}, "financial")
+    if lowered.isdigit():
+        return Selection(period, {"period": period.label}, "calendar")
+    return Selection(
+        period,
+        {"period": CUSTOM, "from_month": format_month(period.start),
+         "to_month": format_month(period.end)},
+        "custom",
+    )  # fmt: skip

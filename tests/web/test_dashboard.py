@@ -1,0 +1,263 @@
+"""The performance dashboard: periods, figures, CSV downloads, no data, cache freshness."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+
+from saferplaces.evidence.performance import performance
+from saferplaces.insight.imports import import_police_uk
+from saferplaces.insight.periods import financial_year, parse_period, rolling_12
+from saferplaces.insight.store import IncidentStore
+from saferplaces.partnership.models import Place
+from tests.places import SAMPLES
+
+URL = "/places/west-lancashire/dashboard/"
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """West Lancashire's 24 sample months imported once (read-only for the tests)."""
+    root = tmp_path_factory.mktemp("sample-store")
+    import_police_uk(IncidentStore(root), sorted(SAMPLES.glob("*.csv.gz")))
+    return root
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def imported(settings: Any, sample_store: Path, demo: Place) -> Place:
+    settings.INCIDENT_STORE_DIR = sample_store
+    return Place.objects.get(slug="west-lancashire")
+
+
+@pytest.fixture
+def officer(db: None) -> Client:
+    user = get_user_model().objects.create_user("dash-officer", password="x-password-1")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def card_count(html: str, slug: str) -> str:
+    m = re.search(rf'data-count="{slug}">([\d,]+) ', html)
+    assert m, f"no card count for {slug}"
+    return m.group(1)
+
+
+def csv_rows(response: Any) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+
+
+def test_anonymous_is_sent_to_sign_in(client: Client, imported: Place) -> None:
+    """Given no sign-in, when the dashboard or a CSV is asked for, then sign in first."""
+    for url in (URL, URL + "indicators.csv"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/sign-in/")
+
+
+def test_default_period_is_latest_complete_financial_year(officer: Client, imported: Place) -> None:
+    """Given 2013-04..2015-03 held, when no period is chosen, then 2014/15 against 2013/14,
+    with the All crime count of performance()."""
+    response = officer.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "West Lancashire: 2014/15" in html
+    assert "compared with 2013/14" in html
+    perf = performance(imported, financial_year(2014))
+    all_crime = next(r for r in perf.results if r.indicator == "all-crime")
+    assert card_count(html, "all-crime") == f"{all_crime.count:,}"
+    assert all_crime.count > 0
+    # charts are specs for vega-embed, with text alternatives and data tables
+    assert 'id="trend-all-crime-spec" type="application/json"' in html
+    assert 'id="districts-spec"' in html and 'id="categories-spec"' in html
+    assert "Show the data" in html
+    assert "govuk-visually-hidden" in html and "a line chart of monthly crimes" in html
+    assert "Mischief Night" in html and "needs day-level data" in html
+    assert "LSOA boundaries are not held" in html
+    assert 'id="map-values"' in html and "lancashire_districts_lad2022.geojson" in html
+    # the indicator without a source says so instead of zeros
+    card = html.split('id="card-deliberate-fires"')[1].split("</li>")[0]
+    assert "No data held" in card and "data-count" not in card
+    # the board pack button posts the period
+    assert 'action="/places/west-lancashire/papers/new/"' in html
+    assert 'name="period" value="2014/15"' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "period", "heading"),
+    [
+        ({"period": "2013/14"}, financial_year(2013), "2013/14"),
+        ({"period": "2014"}, parse_period("2014"), "2014"),
+        ({"period": "rolling"}, rolling_12("2015-03"), "12 months to 2015-03"),
+        (
+            {"period": "custom", "from_month": "2014-01", "to_month": "2014-10"},
+            parse_period("2014-01..2014-10"),
+            "2014-01 to 2014-10",
+        ),
+    ],
+)
+def test_every_period_kind(
+    officer: Client, imported: Place, query: dict[str, str], period: Any, heading: str
+) -> None:
+    """Given a financial year, calendar year, rolling or custom period, then the page shows
+    that period's figures from performance()."""
+    response = officer.get(URL, query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"West Lancashire: {heading}" in html
+    perf = performance(imported, period)
+    asb = next(r for r in perf.results if r.indicator == "anti-social-behaviour")
+    assert card_count(html, "anti-social-behaviour") == f"{asb.count:,}"
+
+
+CUSTOM = {"period": "custom"}
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"period": "last summer"}, "Enter a period such as 2014/15"),
+        ({"period": "2014/16"}, "Enter a period such as 2014/15"),
+        ({**CUSTOM, "from_month": "2014-01"}, "Enter the last month of the custom"),
+        ({**CUSTOM, "from_month": "Jan", "to_month": "2014-10"}, "Enter the first month as year"),
+        ({**CUSTOM, "from_month": "2014-10", "to_month": "2014-01"}, "must be the same as or"),
+    ],
+)
+def test_bad_period_is_a_400_with_the_error_summary(
+    officer: Client, imported: Place, query: dict[str, str], message: str
+) -> None:
+    response = officer.get(URL, query)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "govuk-error-summary" in html and "There is a problem" in html
+    assert message in html
+    assert "<title>Error:" in html
+    csv_response = officer.get(URL + "indicators.csv", query)
+    assert csv_response.status_code == 400
+
+
+def test_csv_downloads_equal_the_results(officer: Client, imported: Place) -> None:
+    """Given the dashboard's CSV links, each parses with the csv module and equals the
+    figures of performance()."""
+    perf = performance(imported, financial_year(2014))
+    response = officer.get(URL + "indicators.csv", {"period": "2014/15"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert (
+        response["Content-Disposition"]
+        == 'attachment; filename="west-lancashire-indicators-2014-15.csv"'
+    )
+    rows = {r["Indicator"]: r for r in csv_rows(response)}
+    for result in perf.results:
+        row = rows[result.name]
+        if result.months_with_data:
+            assert int(row["2014/15"]) == result.count
+            assert int(row["2013/14"]) == result.previous_count
+            assert int(row["Change"]) == result.change
+            assert row["Verdict"] == result.verdict
+        else:
+            assert row["2014/15"] == "" and row["Verdict"] == "No data held"
+
+    categories = csv_rows(officer.get(URL + "categories.csv", {"period": "2014/15"}))
+    assert {(r["Category"], int(r["2014/15"])) for r in categories} == {
+        (s.label, s.count) for s in perf.categories
+    }
+    lsoas = csv_rows(officer.get(URL + "lsoas.csv", {"period": "2014/15"}))
+    assert sum(int(r["2014/15"]) for r in lsoas) == sum(s.count for s in perf.lsoas)
+    assert lsoas[0]["LSOA name"].startswith("West Lancashire")
+
+    trend = csv_rows(officer.get(URL + "trend-all-crime.csv", {"period": "2014/15"}))
+    assert [r["Month"] for r in trend] == [p.month for p in perf.series["all-crime"]]
+    assert [r["Count (crimes)"] for r in trend] == [
+        "" if p.count is None else str(p.count) for p in perf.series["all-crime"]
+    ]
+    districts = csv_rows(officer.get(URL + "districts.csv", {"period": "2014/15"}))
+    assert [r["LAD code"] for r in districts] == [d.code for d in perf.districts]
+    assert "E07000127" in {r["LAD code"] for r in districts}
+
+    links = re.findall(r'href="(/places/west-lancashire/dashboard/[\w-]+\.csv\?[^"]+)"',
+                       officer.get(URL).content.decode())  # fmt: skip
+    assert len(links) >= 6
+    for link in links:
+        assert officer.get(link.replace("&amp;", "&")).status_code == 200, link
+    assert officer.get(URL + "nonsense.csv").status_code == 404
+
+
+def test_a_place_with_no_data_says_no_data_held(officer: Client, imported: Place) -> None:
+    """Given only West Lancashire's data, when Burnley's dashboard is opened, then it says
+    no data is held rather than showing zeros."""
+    response = officer.get("/places/burnley/dashboard/", {"period": "2014/15"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No data held for Burnley" in html
+    assert "data-count=" not in html
+    assert 'id="trend-all-crime"' not in html
+
+
+def test_nothing_imported_yet(officer: Client, demo: Place) -> None:
+    response = officer.get(URL)
+    assert response.status_code == 200
+    assert "No data held" in response.content.decode()
+
+
+def test_county_and_area_dashboards(officer: Client, imported: Place) -> None:
+    for slug in ("lancashire", "south-lancashire"):
+        response = officer.get(f"/places/{slug}/dashboard/", {"period": "2014/15"})
+        assert response.status_code == 200, slug
+        html = response.content.decode()
+        assert "Districts side by side" in html
+        assert "West Lancashire" in html
+
+
+def test_an_import_makes_the_figures_fresh(officer: Client, demo: Place) -> None:
+    """Given the first year imported and the dashboard viewed (cached), when the second
+    year is imported, then the dashboard shows the new figures."""
+    files = sorted(SAMPLES.glob("*.csv.gz"))
+    first = [str(f) for f in files if f.name < "2014-04"]
+    rest = [str(f) for f in files if f.name >= "2014-04"]
+    call_command("import", "police-uk", *first, "--no-progress", stdout=io.StringIO())
+    before = officer.get(URL, {"period": "2014/15"}).content.decode()
+    assert 'data-count="all-crime"' not in before  # no 2014/15 month yet
+    assert officer.get(URL, {"period": "2013/14"}).status_code == 200
+    call_command("import", "police-uk", *rest, "--no-progress", stdout=io.StringIO())
+    after = officer.get(URL, {"period": "2014/15"}).content.decode()
+    place = Place.objects.get(slug="west-lancashire")
+    all_crime = next(
+        r for r in performance(place, financial_year(2014)).results if r.indicator == "all-crime"
+    )
+    assert card_count(after, "all-crime") == f"{all_crime.count:,}"
+
+
+def test_quality_banner_when_months_are_missing(officer: Client, imported: Place) -> None:
+    """Given a custom period running past the last month held, then the data-quality
+    banner says how many months the figures rest on."""
+    response = officer.get(
+        URL, {"period": "custom", "from_month": "2014-10", "to_month": "2015-06"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    banner = html.split('aria-labelledby="quality-title"')[1].split("</ul>")[0]
+    assert "data for 6 of 9 months" in banner
+    assert 'value="custom" selected' in html
+
+
+def test_the_select_shows_the_default_period(officer: Client, imported: Place) -> None:
+    html = officer.get(URL).content.decode()
+    assert '<option value="2014/15" selected>' in html
