@@ -15,6 +15,7 @@ OUR_COMMANDS = {
     "load_demo": "load (or refresh) the demo partnership without serving",
     "import": "import police.uk street files or mapped incident CSVs into the incident store",
     "indicators": "print indicators for a place and period (json, csv or table)",
+    "quality": "data quality per source and month: gaps, unlocated rows, rows out of area",
     "report": "write a board paper: report performance --format pptx|pdf|xlsx --output FILE",
 }
 
