@@ -67,14 +67,18 @@ class Performance:
         return self.indicators[0]
 
 
+def figures_key(kind: str, place: Place, period: Period) -> str:
+    """A cache key for figures of `place` in `period` that changes whenever an import
+    lands or the partnership's indicators change."""
+    indicators = ",".join(f"{i.slug}={sorted(i.spec.items())}" for i in indicator_set())
+    parts = [incident_store().fingerprint, str(place.pk), period.label, str(period.start),
+             str(period.end), indicators]  # fmt: skip
+    return f"{kind}:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"
+
+
 def performance(place: Place, period: Period) -> Performance:
     """The cached figures for `place` in `period` (recomputed after every import)."""
-    store = incident_store()
-    indicators = ",".join(f"{i.slug}={sorted(i.spec.items())}" for i in indicator_set())
-    key = (
-        f"performance:{store.fingerprint}:{place.pk}:{period.label}:{period.start}:{period.end}:"
-        f"{hashlib.sha256(indicators.encode()).hexdigest()[:16]}"
-    )
+    key = figures_key("performance", place, period)
     found: Performance | None = cache.get(key)
     if found is None:
         found = compute_performance(scope_for(place), period)

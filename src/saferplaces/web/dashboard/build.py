@@ -17,8 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
-from saferplaces.evidence.performance import Performance, performance
-from saferplaces.evidence.store import incident_store
+from saferplaces.evidence.performance import Performance, figures_key, performance
 from saferplaces.insight.compare import IndicatorResult, SeriesPoint
 from saferplaces.insight.periods import Period, parse_month
 from saferplaces.partnership.models import Place
@@ -194,10 +193,7 @@ class Dashboard:
 
 def dashboard_for(place: Place, period: Period) -> Dashboard:
     """The cached dashboard for `place` in `period` (fresh after every import)."""
-    key = (
-        f"dashboard:v{CACHE_VERSION}:{incident_store().fingerprint}:{place.pk}:"
-        f"{period.start}:{period.end}:{slugify(period.label.replace('/', '-'))}"
-    )
+    key = figures_key(f"dashboard-v{CACHE_VERSION}", place, period)
     found: Dashboard | None = cache.get(key)
     if found is None:
         found = build_dashboard(performance(place, period), period)
