@@ -12,9 +12,10 @@ from django.conf import settings
 from saferplaces.evidence.performance import Performance, performance
 from saferplaces.insight.periods import Period
 from saferplaces.partnership.models import Place
-from saferplaces.reports.assemble import SeasonalInput, build_pack
+from saferplaces.reports import adapt
+from saferplaces.reports.assemble import build_pack
 from saferplaces.reports.models import PaperFormat
-from saferplaces.reports.pack import CategoryFigure, DistrictFigure, PerformancePack
+from saferplaces.reports.pack import PerformancePack
 from saferplaces.reports.pdf_report import build_pdf
 from saferplaces.reports.pptx_deck import build_pptx
 from saferplaces.reports.xlsx_workbook import build_xlsx
@@ -44,17 +45,15 @@ def pack_for(perf: Performance, *, partnership_name: str) -> PerformancePack:
         comparison_label=perf.period.previous().label,
         results=held,
         series={r.indicator: perf.series[r.indicator] for r in held},
-        seasonal=[
-            SeasonalInput(s.title, s.window, s.years, s.indicator.unit) for s in perf.seasonal
-        ],
         sources=perf.sources,
         population=perf.population,
         category_unit=perf.headline_indicator.unit,
     )
     return replace(
         pack,
-        categories=[CategoryFigure(c.label, c.count, c.previous) for c in perf.categories],
-        districts=[DistrictFigure(d.name, d.count, d.rate_per_1000) for d in perf.districts],
+        seasonal=[adapt.seasonal_table(s) for s in perf.seasonal],
+        categories=adapt.categories(perf.categories),
+        districts=adapt.districts(perf.districts),
         quality_notes=list(perf.quality_notes),
     )
 

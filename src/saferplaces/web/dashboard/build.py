@@ -21,9 +21,8 @@ from saferplaces.evidence.performance import Performance, figures_key, performan
 from saferplaces.insight.compare import IndicatorResult, SeriesPoint
 from saferplaces.insight.periods import Period, parse_month
 from saferplaces.partnership.models import Place
-from saferplaces.reports import charts
+from saferplaces.reports import adapt, charts
 from saferplaces.reports.charts import Chart
-from saferplaces.web.dashboard import adapt
 
 CACHE_VERSION = 1
 CACHE_SECONDS = 3600

@@ -1,9 +1,9 @@
-"""Performance pieces as the report pack's chart input types.
+"""The evidence layer's Performance pieces as the report pack's types: one adapter for
+the dashboard's charts and the board papers alike.
 
 `reports.assemble.month_points` already converts an insight control chart, so it is used
-as is; the rest (seasonal windows with the evidence layer's own gap notes, shares and
-district rates) is converted here. These few functions are meant to fold into
-`reports.assemble` later, so that the dashboard and the board pack share one adapter.
+as is; seasonal windows keep the evidence layer's own notes (missing months, or "needs
+day-level data").
 """
 
 from __future__ import annotations

@@ -1,0 +1,202 @@
+"""Import orchestration: files → checks → staged partitions → one atomic store commit."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from saferplaces.insight.problems import ImportProblem, ImportRejected, write_rejects_csv
+from saferplaces.insight.sources import incidents_csv, police_uk
+from saferplaces.insight.sources.files import SourceFile, discover
+from saferplaces.insight.sources.police_uk import StagedFile
+from saferplaces.insight.store import IncidentStore, partition_key
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)`` in bytes of input processed."""
+
+StageFn = Callable[[duckdb.DuckDBPyConnection, SourceFile, Path, bool], StagedFile]
+
+
+@dataclass
+class FileResult:
+    """What happened to one input file."""
+
+    path: str
+    checksum: str
+    status: str  # "imported" | "unchanged" | "rejected"
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    months: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    rejects: list[ImportProblem] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """The outcome of one import call."""
+
+    files: list[FileResult]
+    version: int
+    fingerprint: str
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds spent per phase: checksum, stage (parse/check/write), commit (derived
+    index and rollups, manifest swap, garbage collection)."""
+
+    @property
+    def rows_accepted(self) -> int:
+        """Rows that landed, over all files."""
+        return sum(f.rows_accepted for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rows refused, over all files."""
+        return sum(f.rows_rejected for f in self.files)
+
+    @property
+    def rejects(self) -> list[ImportProblem]:
+        """Every problem, over all files."""
+        return [p for f in self.files for p in f.rejects]
+
+    def write_rejects(self, path: Path) -> int:
+        """Write the rejects report (CSV: file,line,reason,raw); return rows written."""
+        return write_rejects_csv(self.rejects, path)
+
+
+def import_police_uk(
+    store: IncidentStore,
+    paths: Sequence[Path | str] | Path | str,
+    *,
+    skip_bad_rows: bool = False,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> ImportReport:
+    """Import police.uk street files (CSV, .csv.gz, folders, bulk .zip archives).
+
+    All or nothing: any problem rejects the whole call (``ImportRejected`` lists every
+    problem) unless ``skip_bad_rows``, in which case good rows land and the problems
+    are returned per file. A file already imported (same SHA-256) is ``"unchanged"``.
+    """
+    items = [paths] if isinstance(paths, str | Path) else list(paths)
+    files = police_uk.find_files(items)
+
+    def stage(
+        con: duckdb.DuckDBPyConnection, sf: SourceFile, folder: Path, skip: bool
+    ) -> StagedFile:
+        return police_uk.stage_file(con, sf, folder, skip_bad_rows=skip, today=today)
+
+    return run_import(store, files, stage, skip_bad_rows=skip_bad_rows, progress=progress,
+                      what="police.uk street files")  # fmt: skip
+
+
+def run_import(
+    store: IncidentStore,
+    files: list[SourceFile],
+    stage: StageFn,
+    *,
+    skip_bad_rows: bool,
+    progress: Progress | None,
+    what: str,
+) -> ImportReport:
+    """Shared driver for every source: checksum, stage, check, commit atomically."""
+    if not files:
+        raise ImportRejected([ImportProblem("(no files)", 0, f"no {what} found")])
+    sizes = [sf.size() for sf in files]
+    total, done = sum(sizes) * 2, 0
+    results: list[FileResult] = []
+    problems: list[ImportProblem] = []
+    current = store.current_checksums()
+    seen: set[str] = set()
+    timings = {"checksum": 0.0, "stage": 0.0, "commit": 0.0}
+    with store.transaction() as writer:
+        claimed: dict[str, str] = {}
+        for sf, size in zip(files, sizes, strict=True):
+            t0 = time.perf_counter()
+            checksum = sf.sha256()
+            timings["checksum"] += time.perf_counter() - t0
+            done += size
+            _tick(progress, done, total)
+            if checksum in current or checksum in seen:
+                results.append(FileResult(sf.label, checksum, "unchanged"))
+                done += size
+                _tick(progress, done, total)
+                continue
+            seen.add(checksum)
+            t0 = time.perf_counter()
+            staged = stage(writer.con, sf, writer.stage_dir(sf.name), skip_bad_rows)
+            timings["stage"] += time.perf_counter() - t0
+            done += size
+            _tick(progress, done, total)
+            result = FileResult(
+                sf.label, checksum, "imported", staged.rows_accepted, len(staged.rejects),
+                staged.months, staged.warnings, list(staged.rejects),
+            )  # fmt: skip
+            clashes = [
+                ImportProblem(
+                    sf.label,
+                    0,
+                    f"{key} is also supplied by {claimed[key]} in this import "
+                    "(two files for the same month)",
+                )
+                for key in (partition_key(*k) for k in staged.partitions)
+                if key in claimed
+            ]
+            if clashes:
+                result.rejects.extend(clashes)
+                staged.data_file = None
+            if staged.data_file is None:
+                result.status = "rejected"
+                result.rows_accepted = 0
+            problems.extend(result.rejects)
+            results.append(result)
+            if result.rejects and not skip_bad_rows:
+                continue
+            if staged.data_file is not None:
+                keys = {partition_key(*k): n for k, n in staged.partitions.items()}
+                claimed.update(dict.fromkeys(keys, sf.label))
+                writer.add(staged.data_file, source=next(iter(staged.partitions))[0],
+                           checksum=checksum, source_file=sf.label, partitions=keys)  # fmt: skip
+        if problems and not skip_bad_rows:
+            raise ImportRejected(problems)
+        commit_started = time.perf_counter()
+    timings["commit"] = time.perf_counter() - commit_started
+    return ImportReport(results, store.version, store.fingerprint, timings)
+
+
+def _tick(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)
+
+
+def import_incidents(
+    store: IncidentStore,
+    mapping_path: Path | str,
+    paths: Sequence[Path | str] | Path | str,
+    *,
+    skip_bad_rows: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import dated incident CSVs described by a TOML mapping (see ``mappings/``).
+
+    Same guarantees as :func:`import_police_uk`: atomic, idempotent, every problem named.
+    """
+    mapping = incidents_csv.load_mapping(mapping_path)
+    items = [paths] if isinstance(paths, str | Path) else list(paths)
+    files = discover(items)
+
+    def stage(
+        con: duckdb.DuckDBPyConnection, sf: SourceFile, folder: Path, skip: bool
+    ) -> StagedFile:
+        return incidents_csv.stage_file(con, sf, folder, mapping, skip_bad_rows=skip)
+
+    return run_import(store, files, stage, skip_bad_rows=skip_bad_rows, progress=progress,
+                      what=f"{mapping.source} incident files")  # fmt: skip
+
+
+def shipped_mapping(name: str) -> Path:
+    """Path of a mapping shipped in ``saferplaces/insight/mappings`` (``name`` without .toml)."""
+    return Path(__file__).with_name("mappings") / f"{name}.toml"

@@ -1,0 +1,1 @@
+"""Source readers: turn external files into canonical incident partitions."""

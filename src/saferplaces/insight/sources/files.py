@@ -1,0 +1,121 @@
+"""Finding source files (plain, gzipped, folders, zip archives) and reading their bytes."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import shutil
+import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, cast
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One logical input file: a path on disk, or a member of a zip archive."""
+
+    path: Path
+    member: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How problems name this file: ``path`` or ``archive.zip!member``."""
+        return f"{self.path}!{self.member}" if self.member else str(self.path)
+
+    @property
+    def name(self) -> str:
+        """The bare file name (of the member for archives)."""
+        return Path(self.member).name if self.member else self.path.name
+
+    @property
+    def gzipped(self) -> bool:
+        """Whether the bytes are gzip-compressed."""
+        return self.name.endswith(".gz")
+
+    @contextmanager
+    def open_raw(self) -> Iterator[IO[bytes]]:
+        """The stored bytes (still compressed when gzipped)."""
+        if self.member is None:
+            with self.path.open("rb") as fh:
+                yield fh
+        else:
+            with zipfile.ZipFile(self.path) as zf, zf.open(self.member) as fh:
+                yield fh
+
+    @contextmanager
+    def open_text_bytes(self) -> Iterator[IO[bytes]]:
+        """The decompressed bytes."""
+        with self.open_raw() as raw:
+            if self.gzipped:
+                with gzip.GzipFile(fileobj=raw) as gz:
+                    yield cast(IO[bytes], gz)
+            else:
+                yield raw
+
+    def sha256(self) -> str:
+        """SHA-256 of the stored bytes (the file as given, or the archive member)."""
+        digest = hashlib.sha256()
+        with self.open_raw() as fh:
+            while chunk := fh.read(CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def size(self) -> int:
+        """Stored size in bytes."""
+        if self.member is None:
+            return self.path.stat().st_size
+        with zipfile.ZipFile(self.path) as zf:
+            return zf.getinfo(self.member).file_size
+
+    def local_path(self, tmp_dir: Path) -> Path:
+        """A path DuckDB can read: the file itself, or the member extracted to ``tmp_dir``."""
+        if self.member is None:
+            return self.path
+        target = tmp_dir / f"member-{abs(hash(self.label))}-{self.name}"
+        with self.open_raw() as src, target.open("wb") as dst:
+            shutil.copyfileobj(src, dst, CHUNK)
+        return target
+
+
+def discover(
+    paths: Iterable[Path | str],
+    *,
+    suffixes: tuple[str, ...] = (".csv", ".csv.gz"),
+    member_filter: str | None = None,
+) -> list[SourceFile]:
+    """Expand files, folders (recursively) and ``.zip`` archives into source files.
+
+    ``member_filter`` keeps only files (and archive members) whose name contains it,
+    e.g. ``"-street.csv"`` to skip police.uk outcomes and stop-and-search files. A file
+    named explicitly is always kept.
+    """
+    found: list[SourceFile] = []
+
+    def keep(name: str) -> bool:
+        ok = name.endswith(suffixes)
+        return ok and (member_filter is None or member_filter in name)
+
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.name.endswith(".zip"):
+                    found.extend(_zip_members(child, keep))
+                elif child.is_file() and keep(child.name):
+                    found.append(SourceFile(child))
+        elif path.name.endswith(".zip"):
+            found.extend(_zip_members(path, keep))
+        else:
+            found.append(SourceFile(path))
+    return found
+
+
+def _zip_members(path: Path, keep: object) -> list[SourceFile]:
+    with zipfile.ZipFile(path) as zf:
+        names = sorted(n for n in zf.namelist() if not n.endswith("/"))
+    return [SourceFile(path, n) for n in names if callable(keep) and keep(Path(n).name)]

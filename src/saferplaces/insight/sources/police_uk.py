@@ -1,0 +1,379 @@
+"""police.uk street files → canonical partitions, validated and enriched inside DuckDB.
+
+Fast path: DuckDB parses the CSV with explicit columns, checks every row in SQL (one
+pass), joins the LSOA → district lookup and writes Parquet partitioned by dataset and
+month; rows with problems go to separate files that are read for the report and never
+reach the store. Structural problems DuckDB cannot get past (bad UTF-8, wrong field
+count, unterminated quotes) send the file through a line-by-line Python scan that names
+each bad line, writes the good lines (with their original line numbers) to a temporary
+file, and runs the fast path on that.
+"""
+
+# ruff: noqa: S608 - SQL is assembled from internal column names and quoted literals
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from saferplaces.insight.periods import format_month
+from saferplaces.insight.problems import ImportProblem
+from saferplaces.insight.schema import police_uk_label_to_slug, slugify
+from saferplaces.insight.sources.files import SourceFile, discover
+
+SOURCE = "police_uk"
+HEADER: tuple[str, ...] = (
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+)
+EARLIEST_MONTH = "2008-01"
+UK_LON = (-8.7, 1.8)
+UK_LAT = (49.8, 60.9)
+_FILE_RE = re.compile(r"(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-street\.csv(?:\.gz)?$")
+
+
+def force_slug(reported_by: str) -> str:
+    """``"Lancashire Constabulary"`` → ``"lancashire"`` (the police.uk file slug)."""
+    text = re.sub(r"\s+(constabulary|police service|police)$", "", reported_by.strip(), flags=re.I)
+    return slugify(text)
+
+
+def find_files(paths: list[Path | str] | tuple[Path | str, ...]) -> list[SourceFile]:
+    """Street files among ``paths`` (files, folders, bulk ``.zip`` archives)."""
+    return discover(paths, member_filter="-street.csv")
+
+
+@dataclass
+class StagedFile:
+    """What the reader wrote for one source file into a staging folder.
+
+    ``data_file`` holds the accepted rows (canonical columns plus the all-null helper
+    columns ``_line``, ``_problem``, ``_raw``); ``partitions`` counts its rows per
+    (source, dataset, month).
+    """
+
+    source_file: SourceFile
+    data_file: Path | None = None
+    partitions: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    rejects: list[ImportProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rows_accepted(self) -> int:
+        """Rows that will land."""
+        return sum(self.partitions.values())
+
+    @property
+    def months(self) -> list[str]:
+        """Months (YYYY-MM) this file supplies."""
+        return sorted({m for _, _, m in self.partitions})
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _read_header(sf: SourceFile) -> tuple[list[str] | None, str | None, list[ImportProblem]]:
+    """(header fields, first data line, problems) from the first two lines."""
+    with sf.open_text_bytes() as fh:
+        first = fh.readline()
+        second = fh.readline()
+    if not first.strip():
+        return None, None, [ImportProblem(sf.label, 0, "file is empty")]
+    try:
+        text = first.decode("utf-8-sig").rstrip("\r\n")
+    except UnicodeDecodeError as exc:
+        return None, None, [ImportProblem(sf.label, 1, f"header is not valid UTF-8 ({exc.reason})")]
+    fields = next(csv.reader([text]))
+    if tuple(fields) != HEADER:
+        return fields, None, [
+            ImportProblem(
+                sf.label, 1,
+                f"header is {','.join(fields)!r}; expected the 12 police.uk columns "
+                f"{','.join(HEADER)!r}",
+                text,
+            )
+        ]  # fmt: skip
+    try:
+        data_line = second.decode("utf-8").rstrip("\r\n") if second.strip() else None
+    except UnicodeDecodeError:
+        data_line = None
+    return fields, data_line, []
+
+
+def _structural_scan(sf: SourceFile, out: Path) -> list[ImportProblem]:
+    """Check every line's encoding and CSV shape; write good lines to ``out``
+    prefixed with their original line number; return the bad lines."""
+    problems: list[ImportProblem] = []
+    with sf.open_text_bytes() as fh, out.open("w", encoding="utf-8", newline="") as dst:
+        dst.write("_line," + ",".join(HEADER) + "\n")
+        fh.readline()
+        for line_no, raw in enumerate(fh, start=2):
+            stripped = raw.rstrip(b"\r\n")
+            if not stripped:
+                continue
+            try:
+                text = stripped.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                bad = stripped[exc.start : exc.start + 1].hex()
+                problems.append(
+                    ImportProblem(
+                        sf.label, line_no,
+                        f"not valid UTF-8 (byte 0x{bad} at column {exc.start + 1}); "
+                        "police.uk files are UTF-8",
+                        stripped.decode("utf-8", "replace"),
+                    )
+                )  # fmt: skip
+                continue
+            try:
+                fields = next(csv.reader([text], strict=True))
+            except csv.Error as exc:
+                problems.append(
+                    ImportProblem(sf.label, line_no, f"malformed CSV row ({exc})", text)
+                )
+                continue
+            if len(fields) != len(HEADER):
+                problems.append(
+                    ImportProblem(
+                        sf.label, line_no,
+                        f"expected {len(HEADER)} fields, found {len(fields)} "
+                        "(truncated or malformed row)",
+                        text,
+                    )
+                )  # fmt: skip
+                continue
+            dst.write(f"{line_no},{text}\n")
+    return problems
+
+
+def _checks(file_month: str | None, latest_month: str) -> str:
+    """SQL giving one row's problems joined by '; ', or NULL when the row is good."""
+    labels = ", ".join(_sql_str(x) for x in police_uk_label_to_slug())
+    month_ok = "(month_d IS NOT NULL AND length(m) = 7)"
+    checks = [
+        ("rep IS NULL", "'Reported by is empty'"),
+        ("m IS NULL", "'Month is empty'"),
+        (f"m IS NOT NULL AND NOT {month_ok}", "'Month \"' || m || '\" is not YYYY-MM'"),
+        (
+            f"{month_ok} AND (m < '{EARLIEST_MONTH}' OR m > '{latest_month}')",
+            f"'Month ' || m || ' is outside {EARLIEST_MONTH}..{latest_month}'",
+        ),
+        ("(lon IS NULL) <> (lat IS NULL)", "'only one of Longitude and Latitude is given'"),
+        ("lon IS NOT NULL AND lon_d IS NULL", "'Longitude \"' || lon || '\" is not a number'"),
+        ("lat IS NOT NULL AND lat_d IS NULL", "'Latitude \"' || lat || '\" is not a number'"),
+        (
+            f"lon_d NOT BETWEEN {UK_LON[0]} AND {UK_LON[1]} "
+            f"OR lat_d NOT BETWEEN {UK_LAT[0]} AND {UK_LAT[1]}",
+            "'coordinates (' || lon || ', ' || lat || ') are outside the UK'",
+        ),
+        (
+            "lsoa IS NOT NULL AND NOT (length(lsoa) = 9 AND substr(lsoa, 1, 3) IN ('E01', 'W01') "
+            "AND TRY_CAST(substr(lsoa, 4) AS UINTEGER) IS NOT NULL "
+            "AND substr(lsoa, 4, 1) BETWEEN '0' AND '9')",
+            "'LSOA code \"' || lsoa || '\" is not E01/W01 and 6 digits'",
+        ),
+        ("ctype IS NULL", "'Crime type is empty'"),
+        (f"ctype NOT IN ({labels})", "'unknown Crime type \"' || ctype || '\"'"),
+    ]
+    if file_month is not None:
+        checks.append(
+            (
+                f"{month_ok} AND m <> '{file_month}'",
+                f"'Month ' || m || ' disagrees with the file''s month {file_month}'",
+            )
+        )
+    parts = ", ".join(f"CASE WHEN {cond} THEN {reason} END" for cond, reason in checks)
+    return f"NULLIF(concat_ws('; ', {parts}), '')"
+
+
+def _stage_sql(
+    csv_path: Path,
+    out_path: Path,
+    *,
+    with_line_column: bool,
+    file_month: str | None,
+    first_reported_by: str | None,
+    latest_month: str,
+) -> str:
+    """The single ``COPY`` statement that parses, checks, enriches and writes a file."""
+    cols = [("_line", "BIGINT")] if with_line_column else []
+    cols += [(h, "VARCHAR") for h in HEADER]
+    columns = "{" + ", ".join(f"{_sql_str(c)}: '{t}'" for c, t in cols) + "}"
+    line_expr = "_line" if with_line_column else "CAST(NULL AS BIGINT)"
+    slug_case = "\n".join(
+        f"WHEN {_sql_str(label)} THEN {_sql_str(slug)}"
+        for label, slug in police_uk_label_to_slug().items()
+    )
+    dataset_expr = (
+        "lower(trim(regexp_replace(regexp_replace(rep, "
+        "'\\s+(constabulary|police service|police)$', '', 'i'), '[^A-Za-z0-9]+', '-', 'g'), '-'))"
+    )
+    dataset_expr = f"replace({dataset_expr}, '&', 'and')"
+    if first_reported_by:
+        dataset_expr = (
+            f"CASE WHEN rep = {_sql_str(first_reported_by)} "
+            f"THEN {_sql_str(force_slug(first_reported_by))} ELSE {dataset_expr} END"
+        )
+    all_fields = ", ".join(_q(h) for h in HEADER)
+    raw_fields = (
+        f"concat_ws(',', {', '.join(f'coalesce({_q(h)}, {chr(39)}{chr(39)})' for h in HEADER)})"
+        if with_line_column
+        else "NULL"
+    )
+    return f"""
+COPY (
+  WITH raw AS (
+    SELECT {line_expr} AS line, *
+    FROM read_csv({_sql_str(str(csv_path))}, columns={columns}, header=true, delim=',',
+                  quote='"', escape='"', auto_detect=false, strict_mode=true,
+                  null_padding=false, encoding='utf-8')
+  ),
+  named AS (
+    SELECT *, trim("Month") AS m, "Reported by" AS rep, "Longitude" AS lon,
+           "Latitude" AS lat, TRY_CAST("Longitude" AS DOUBLE) AS lon_d,
+           TRY_CAST("Latitude" AS DOUBLE) AS lat_d, "LSOA code" AS lsoa,
+           "Crime type" AS ctype, TRY_CAST(trim("Month") || '-01' AS DATE) AS month_d,
+           coalesce({dataset_expr}, 'unknown') AS ds
+    FROM raw
+  ),
+  checked AS (
+    SELECT *, {_checks(file_month, latest_month)} AS problem FROM named
+  )
+  SELECT
+    '{SOURCE}' AS source,
+    ds AS dataset,
+    CASE WHEN "Crime ID" IS NOT NULL THEN "Crime ID"
+         ELSE 'x:' || ds || ':' || coalesce(m, '') || ':'
+              || CAST(hash({all_fields}) AS VARCHAR) END AS id,
+    month_d AS month,
+    CAST(NULL AS TIMESTAMP) AS occurred_at,
+    CASE ctype {slug_case} ELSE 'other-crime' END AS category,
+    lat_d AS lat,
+    lon_d AS lon,
+    lsoa,
+    lk.district AS district,
+    NULLIF("Last outcome category", '') AS outcome,
+    CAST([] AS VARCHAR[]) AS flags,
+    CASE WHEN problem IS NULL THEN NULL ELSE line END AS _line,
+    problem AS _problem,
+    CASE WHEN problem IS NULL THEN NULL ELSE {raw_fields} END AS _raw
+  FROM checked LEFT JOIN lsoa_lookup lk USING (lsoa)
+) TO {_sql_str(str(out_path))} (FORMAT parquet, COMPRESSION snappy, PARQUET_VERSION v2)
+"""
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def stage_file(
+    con: duckdb.DuckDBPyConnection,
+    sf: SourceFile,
+    stage_dir: Path,
+    *,
+    skip_bad_rows: bool = False,
+    today: date | None = None,
+) -> StagedFile:
+    """Read, check and write one police.uk file into ``stage_dir``.
+
+    ``con`` must have a ``lsoa_lookup(lsoa, district)`` table. Every problem is returned
+    in ``rejects`` with its line number; with ``skip_bad_rows`` the good rows are kept in
+    ``data_file``, otherwise a file with any problem has no ``data_file``.
+    """
+    result = StagedFile(sf)
+    _, first_line, problems = _read_header(sf)
+    if problems:
+        result.rejects = problems
+        return result
+    first_reported_by = None
+    if first_line:
+        fields = next(csv.reader([first_line]), [])
+        first_reported_by = fields[2] if len(fields) == len(HEADER) else None
+    m = _FILE_RE.search(sf.name)
+    file_month = m.group("month") if m else None
+    latest = format_month(today or date.today())
+    stage_dir.mkdir(parents=True, exist_ok=True)
+    staged = stage_dir / "staged.parquet"
+
+    def run(csv_path: Path, with_line: bool) -> None:
+        sql = _stage_sql(
+            csv_path, staged, with_line_column=with_line, file_month=file_month,
+            first_reported_by=first_reported_by, latest_month=latest,
+        )  # fmt: skip
+        # DuckDB otherwise builds the join's hash table on the big CSV side.
+        con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+        try:
+            con.execute(sql)
+        finally:
+            con.execute("RESET disabled_optimizers")
+
+    structural: list[ImportProblem] = []
+    try:
+        run(sf.local_path(stage_dir), False)
+        clean = _bad_count(con, staged) == 0
+    except duckdb.Error:
+        clean = False
+    if not clean:
+        # Slow path: name every bad line, then re-check the good lines with line numbers.
+        cleaned = stage_dir / "cleaned.csv"
+        structural = _structural_scan(sf, cleaned)
+        try:
+            run(cleaned, True)
+        except duckdb.Error as exc:
+            result.rejects = [*structural, ImportProblem(sf.label, 0, f"unreadable: {exc}")]
+            return result
+        finally:
+            cleaned.unlink(missing_ok=True)
+    glob = _sql_str(str(staged))
+    rows = con.execute(
+        f"SELECT _line, _problem, _raw FROM read_parquet({glob}) WHERE _problem IS NOT NULL"
+    ).fetchall()
+    result.rejects = sorted(
+        [*structural, *(ImportProblem(sf.label, int(r[0]), str(r[1]), str(r[2])) for r in rows)],
+        key=lambda p: p.line,
+    )
+    if result.rejects and not skip_bad_rows:
+        return result
+    data = staged
+    if result.rejects:
+        data = stage_dir / "accepted.parquet"
+        con.execute(
+            f"COPY (SELECT * FROM read_parquet({glob}) WHERE _problem IS NULL) "
+            f"TO {_sql_str(str(data))} (FORMAT parquet, COMPRESSION snappy, PARQUET_VERSION v2)"
+        )
+        staged.unlink()
+    counts = con.execute(
+        "SELECT source, dataset, strftime(month, '%Y-%m'), count(*) "
+        f"FROM read_parquet({_sql_str(str(data))}) GROUP BY ALL"
+    ).fetchall()
+    result.partitions = {(str(a), str(b), str(c)): int(n) for a, b, c, n in counts}
+    if not result.partitions:
+        if not result.rejects:
+            result.rejects.append(ImportProblem(sf.label, 2, "file has a header but no data rows"))
+        return result
+    result.data_file = data
+    if file_month is None and len(result.months) > 1:
+        result.warnings.append(f"file spans {len(result.months)} months")
+    return result
+
+
+def _bad_count(con: duckdb.DuckDBPyConnection, staged: Path) -> int:
+    row = con.execute(
+        f"SELECT count(*) FROM read_parquet({_sql_str(str(staged))}) WHERE _problem IS NOT NULL"
+    ).fetchone()
+    return int(row[0]) if row else 0

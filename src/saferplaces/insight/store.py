@@ -1,0 +1,456 @@
+"""The incident store: Parquet files under one folder, described by one manifest.
+
+Layout under ``root``::
+
+    manifest.json            the current state (atomically replaced with os.replace)
+    manifest.prev.json       the state before the last import (kept for open readers)
+    data/<source>/<sha>-<uuid>.parquet   one file per imported source file
+    derived/reissued-<uuid>.parquet      one row per re-issued Crime ID (first month,
+                                         latest outcome)
+    derived/rollup-<uuid>.parquet        counts by source, dataset, month, district,
+                                         lsoa, category, flags (deduplicated)
+    derived/rollup_district-<uuid>.parquet  the same without lsoa
+    staging/<uuid>/          work space of a running import (removed afterwards)
+
+A partition is (source, dataset, month). The manifest maps each partition to the data
+file that currently supplies it, so a newer file for a month replaces that month even
+when the older file covered several months (its other months stay live). Nothing an
+import writes is visible until the manifest swap; a crash before it leaves only
+unreferenced files, which the next import's garbage collection removes.
+
+Re-issued Crime IDs: police.uk repeats a crime in later months with its updated
+outcome. At import time ``derived/reissued`` keeps one row per (source, id) seen more
+than once: the first month's row (if that month lists the id twice, the located row,
+then the smallest LSOA/longitude/latitude/category, so the choice never depends on
+file order) carrying the outcome of the latest month. The ``incidents`` view is the
+raw rows without those ids plus the reissued rows, and the rollups count that view, so
+summaries are a scan of a small table, not a window over every row.
+"""
+
+# ruff: noqa: S608 - SQL is assembled from internal column names and quoted literals
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+from ibis.backends.duckdb import Backend as DuckDBBackend
+
+from saferplaces.insight.geography import lsoa_lookup_sql
+from saferplaces.insight.schema import DUCKDB_TYPES, INCIDENT_COLUMNS
+
+MANIFEST = "manifest.json"
+PREVIOUS = "manifest.prev.json"
+FORMAT = 1
+Manifest = dict[str, Any]
+
+
+def partition_key(source: str, dataset: str, month: str) -> str:
+    """``police_uk/lancashire/2014-03``."""
+    return f"{source}/{dataset}/{month}"
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _empty_manifest() -> Manifest:
+    return {
+        "format": FORMAT,
+        "version": 0,
+        "fingerprint": "empty",
+        "updated_at": None,
+        "files": {},
+        "partitions": {},
+        "derived": {},
+    }
+
+
+@dataclass(frozen=True)
+class PartitionInfo:
+    """One live partition and where its rows come from."""
+
+    source: str
+    dataset: str
+    month: str
+    rows: int
+    file: str
+    checksum: str
+    source_file: str
+
+
+class IncidentStore:
+    """A folder of incident partitions, queried through Ibis over DuckDB."""
+
+    def __init__(self, root: Path | str, *, memory_limit: str = "1GB", threads: int = 2) -> None:
+        self.root = Path(root)
+        self.memory_limit = memory_limit
+        self.threads = threads
+        self._backend: DuckDBBackend | None = None
+        self._backend_fingerprint: str | None = None
+
+    # ---- reading the manifest -------------------------------------------------------
+    def manifest(self) -> Manifest:
+        """The current manifest (an empty one for a new store)."""
+        path = self.root / MANIFEST
+        if not path.exists():
+            return _empty_manifest()
+        with path.open(encoding="utf-8") as fh:
+            data: Manifest = json.load(fh)
+        return data
+
+    @property
+    def version(self) -> int:
+        """Increases by one every time an import lands."""
+        return int(self.manifest()["version"])
+
+    @property
+    def fingerprint(self) -> str:
+        """Content hash of the live partitions: a cache key that changes with the data."""
+        return str(self.manifest()["fingerprint"])
+
+    def partitions(self) -> list[PartitionInfo]:
+        """Every live partition, sorted by key."""
+        m = self.manifest()
+        out = []
+        for key, p in sorted(m["partitions"].items()):
+            source, dataset, month = key.split("/")
+            out.append(
+                PartitionInfo(source, dataset, month, int(p["rows"]), p["file"], p["checksum"],
+                              p["source_file"])
+            )  # fmt: skip
+        return out
+
+    def months(self, source: str | None = None) -> list[str]:
+        """Months (YYYY-MM) with at least one live partition (of ``source``)."""
+        return sorted({p.month for p in self.partitions() if source in (None, p.source)})
+
+    def current_checksums(self) -> set[str]:
+        """Checksums of source files all of whose partitions are still live (an identical
+        file imported again changes nothing)."""
+        m = self.manifest()
+        out = set()
+        for rel, info in m["files"].items():
+            keys = info["partitions"]
+            if keys and all(m["partitions"].get(k, {}).get("file") == rel for k in keys):
+                out.add(info["checksum"])
+        return out
+
+    def has_checksum(self, checksum: str) -> bool:
+        """Whether a source file with this SHA-256 supplies any live partition."""
+        return any(p["checksum"] == checksum for p in self.manifest()["partitions"].values())
+
+    def listing(self) -> list[str]:
+        """Every file under the store (relative paths), for checks that nothing changed."""
+        if not self.root.exists():
+            return []
+        return sorted(
+            str(p.relative_to(self.root))
+            for p in self.root.rglob("*")
+            if p.is_file() and p.name != ".lock"
+        )
+
+    # ---- querying ---------------------------------------------------------------------
+    def connect(self) -> DuckDBBackend:
+        """An Ibis DuckDB backend with views ``incidents`` (each crime once, in its first
+        month, with its latest outcome), ``incidents_raw`` (every stored row),
+        ``rollup`` and ``rollup_district`` (pre-aggregated counts of ``incidents``).
+
+        The backend is cached until the store's fingerprint changes.
+        """
+        manifest = self.manifest()
+        if self._backend is not None and self._backend_fingerprint == manifest["fingerprint"]:
+            return self._backend
+        backend = ibis.duckdb.connect(threads=self.threads, memory_limit=self.memory_limit)
+        define_views(backend.con, self.root, manifest)
+        self._backend, self._backend_fingerprint = backend, manifest["fingerprint"]
+        return backend
+
+    def table(self) -> ibis.Table:
+        """All current incidents (deduplicated) as an Ibis table."""
+        return self.connect().table("incidents")
+
+    def rollup(self, *, with_lsoa: bool = False) -> ibis.Table:
+        """Pre-aggregated counts (column ``n``) of :meth:`table`."""
+        return self.connect().table("rollup" if with_lsoa else "rollup_district")
+
+    # ---- writing ----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[StoreWriter]:
+        """Exclusive write session; commits (manifest swap) only if the block succeeds."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / "data").mkdir(exist_ok=True)
+        (self.root / "derived").mkdir(exist_ok=True)
+        with (self.root / ".lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            writer = StoreWriter(self)
+            try:
+                yield writer
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                writer.close()
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _swap_manifest(self, manifest: Manifest) -> None:
+        """Atomically make ``manifest`` current (write, fsync, rename)."""
+        tmp = self.root / f"{MANIFEST}.{uuid.uuid4().hex}.tmp"
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump(manifest, fh, indent=1, sort_keys=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+        current = self.root / MANIFEST
+        if current.exists():
+            shutil.copyfile(current, self.root / PREVIOUS)
+        os.replace(tmp, current)
+        dir_fd = os.open(self.root, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+    def garbage_collect(self) -> list[str]:
+        """Delete files no manifest (current or previous) refers to; return their paths."""
+        keep: set[str] = set()
+        for name in (MANIFEST, PREVIOUS):
+            path = self.root / name
+            if path.exists():
+                m = json.loads(path.read_text(encoding="utf-8"))
+                keep.update(m["files"])
+                keep.update(m["derived"].values())
+        removed = []
+        for folder in ("data", "derived"):
+            for path in (self.root / folder).rglob("*.parquet"):
+                rel = str(path.relative_to(self.root))
+                if rel not in keep:
+                    path.unlink()
+                    removed.append(rel)
+        for leftover in self.root.glob(f"{MANIFEST}.*.tmp"):
+            leftover.unlink()
+        shutil.rmtree(self.root / "staging", ignore_errors=True)
+        return removed
+
+
+class StoreWriter:
+    """Collects staged files during :meth:`IncidentStore.transaction` and commits them."""
+
+    def __init__(self, store: IncidentStore) -> None:
+        self.store = store
+        self.base = store.manifest()
+        self.staging = store.root / "staging" / uuid.uuid4().hex
+        self.staging.mkdir(parents=True)
+        self.con = duckdb.connect(config={"threads": store.threads})
+        self.con.execute(f"SET memory_limit = {_sql_str(store.memory_limit)}")
+        self.con.execute("SET preserve_insertion_order = false")
+        self.con.execute(f"SET temp_directory = {_sql_str(str(self.staging / 'tmp'))}")
+        self.con.execute(f"CREATE TABLE lsoa_lookup AS {lsoa_lookup_sql()}")
+        self._added: dict[str, dict[str, Any]] = {}
+        self._new_paths: list[Path] = []
+
+    def stage_dir(self, name: str) -> Path:
+        """A fresh folder inside this import's staging area."""
+        path = self.staging / f"{len(self._added)}-{uuid.uuid4().hex[:8]}-{name}"
+        path.mkdir(parents=True)
+        return path
+
+    def claimed(self) -> dict[str, str]:
+        """Partition key → source file label of partitions added so far in this import."""
+        return {k: v["source_file"] for v in self._added.values() for k in v["partitions"]}
+
+    def add(
+        self,
+        data_file: Path,
+        *,
+        source: str,
+        checksum: str,
+        source_file: str,
+        partitions: dict[str, int],
+    ) -> str:
+        """Move a staged Parquet file into ``data/`` (not yet visible); return its path."""
+        target_dir = self.store.root / "data" / source
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target = target_dir / f"{checksum[:16]}-{uuid.uuid4().hex[:12]}.parquet"
+        os.replace(data_file, target)
+        self._new_paths.append(target)
+        rel = str(target.relative_to(self.store.root))
+        self._added[rel] = {
+            "checksum": checksum,
+            "source_file": source_file,
+            "partitions": dict(partitions),
+        }
+        return rel
+
+    def _next_manifest(self) -> Manifest:
+        m: Manifest = json.loads(json.dumps(self.base))
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        for rel, info in self._added.items():
+            m["files"][rel] = {
+                "checksum": info["checksum"],
+                "source_file": info["source_file"],
+                "imported_at": now,
+                "partitions": sorted(info["partitions"]),
+            }
+            for key, rows in info["partitions"].items():
+                m["partitions"][key] = {
+                    "file": rel,
+                    "rows": rows,
+                    "checksum": info["checksum"],
+                    "source_file": info["source_file"],
+                    "imported_at": now,
+                }
+        live = {p["file"] for p in m["partitions"].values()}
+        m["files"] = {k: v for k, v in m["files"].items() if k in live}
+        m["version"] = int(m["version"]) + 1
+        m["updated_at"] = now
+        digest = hashlib.sha256()
+        for key, p in sorted(m["partitions"].items()):
+            digest.update(f"{key}\0{p['file']}\0{p['checksum']}\0{p['rows']}\n".encode())
+        m["fingerprint"] = digest.hexdigest()[:32]
+        return m
+
+    def commit(self) -> None:
+        """Build the derived files for the new state, swap the manifest, collect garbage."""
+        if not self._added:
+            return
+        manifest = self._next_manifest()
+        manifest["derived"] = build_derived(self.con, self.store.root, manifest)
+        self._new_paths.extend(self.store.root / p for p in manifest["derived"].values())
+        self.store._swap_manifest(manifest)
+        self._new_paths = []
+        self.store.garbage_collect()
+
+    def rollback(self) -> None:
+        """Remove everything this import wrote; the manifest was never swapped."""
+        for path in self._new_paths:
+            path.unlink(missing_ok=True)
+        self._new_paths = []
+
+    def close(self) -> None:
+        """Close the DuckDB connection and remove the staging folder."""
+        self.con.close()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+# ---- views and derived tables ------------------------------------------------------------
+_CANONICAL = ", ".join(f'"{c}"' for c in INCIDENT_COLUMNS)
+_EMPTY = "SELECT " + ", ".join(
+    f"CAST(NULL AS {DUCKDB_TYPES[c]}) AS {c}" for c in INCIDENT_COLUMNS
+) + " WHERE false"  # fmt: skip
+_ROLLUP_KEYS = "source, dataset, month, district, lsoa, category, flags"
+
+
+def raw_select(root: Path, manifest: Manifest) -> str:
+    """SQL selecting every live stored row in canonical columns."""
+    by_file: dict[str, list[str]] = {}
+    for key, p in manifest["partitions"].items():
+        by_file.setdefault(p["file"], []).append(key)
+    parts = []
+    for rel, keys in sorted(by_file.items()):
+        path = _sql_str(str(root / rel))
+        select = f"SELECT {_CANONICAL} FROM read_parquet({path})"
+        if len(keys) != len(manifest["files"][rel]["partitions"]):
+            wanted = ", ".join(_sql_str(k) for k in sorted(keys))
+            select += (
+                f" WHERE source || '/' || dataset || '/' || strftime(month, '%Y-%m') IN ({wanted})"
+            )
+        parts.append(select)
+    return "\nUNION ALL\n".join(parts) if parts else _EMPTY
+
+
+def build_derived(con: duckdb.DuckDBPyConnection, root: Path, manifest: Manifest) -> dict[str, str]:
+    """Write the re-issue index and the rollups for ``manifest``; return their paths."""
+    tag = uuid.uuid4().hex[:12]
+    paths = {name: f"derived/{name}-{tag}.parquet" for name in ("reissued", "rollup",
+                                                                "rollup_district")}  # fmt: skip
+    con.execute(f"CREATE OR REPLACE TEMP VIEW incidents_raw AS {raw_select(root, manifest)}")
+    # Crime IDs seen more than once: find candidate hashes cheaply, then group exactly.
+    con.execute(
+        f"""COPY (
+        WITH dup AS (
+          SELECT hash(source, id) AS h FROM incidents_raw WHERE id NOT LIKE 'x:%'
+          GROUP BY 1 HAVING count(*) > 1
+        ), rows AS (
+          SELECT * FROM incidents_raw WHERE id NOT LIKE 'x:%'
+            AND hash(source, id) IN (SELECT h FROM dup)
+        )
+        , picked AS (
+          SELECT source, id,
+                 arg_min(struct_pack(dataset := dataset, month := month, occurred_at := occurred_at,
+                                     category := category, lat := lat, lon := lon, lsoa := lsoa,
+                                     district := district, flags := flags),
+                         struct_pack(m := month, nl := lsoa IS NULL, l := lsoa, x := lon, y := lat,
+                                     c := category)) AS f,
+                 arg_max(outcome, strftime(month, '%Y-%m') || outcome) AS outcome,
+                 count(*) AS occurrences, max(month) AS latest_month
+          FROM rows GROUP BY source, id HAVING count(*) > 1
+        )
+        SELECT source, f.dataset AS dataset, id, f.month AS month,
+               f.occurred_at AS occurred_at, f.category AS category, f.lat AS lat,
+               f.lon AS lon, f.lsoa AS lsoa, f.district AS district, outcome,
+               f.flags AS flags, occurrences, latest_month
+        FROM picked
+        ) TO {_sql_str(str(root / paths["reissued"]))} (FORMAT parquet)"""
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW reissued AS SELECT * FROM "
+        f"read_parquet({_sql_str(str(root / paths['reissued']))})"
+    )
+    con.execute(f"CREATE OR REPLACE TEMP VIEW incidents AS {_DEDUPED}")
+    con.execute(
+        f"""COPY (SELECT {_ROLLUP_KEYS}, count(*) AS n FROM incidents GROUP BY ALL
+        ORDER BY district, month, category) TO {_sql_str(str(root / paths["rollup"]))}
+        (FORMAT parquet)"""
+    )
+    con.execute(
+        f"""COPY (SELECT source, dataset, month, district, category, flags, sum(n) AS n
+        FROM read_parquet({_sql_str(str(root / paths["rollup"]))}) GROUP BY ALL
+        ORDER BY district, month, category)
+        TO {_sql_str(str(root / paths["rollup_district"]))} (FORMAT parquet)"""
+    )
+    return paths
+
+
+_DEDUPED = f"""
+SELECT {_CANONICAL} FROM incidents_raw r
+WHERE NOT EXISTS (SELECT 1 FROM reissued x WHERE x.source = r.source AND x.id = r.id)
+UNION ALL
+SELECT {_CANONICAL} FROM reissued
+"""
+
+
+def define_views(con: duckdb.DuckDBPyConnection, root: Path, manifest: Manifest) -> None:
+    """Create the query views of ``manifest`` on a DuckDB connection."""
+    con.execute(f"CREATE OR REPLACE VIEW incidents_raw AS {raw_select(root, manifest)}")
+    derived = manifest.get("derived") or {}
+    if not derived:
+        con.execute(
+            "CREATE OR REPLACE VIEW reissued AS SELECT *, CAST(0 AS BIGINT) AS occurrences, "
+            f"CAST(NULL AS DATE) AS latest_month FROM ({_EMPTY})"
+        )
+        con.execute(
+            f"CREATE OR REPLACE VIEW rollup AS SELECT {_ROLLUP_KEYS}, CAST(0 AS BIGINT) AS n "
+            f"FROM ({_EMPTY})"
+        )
+        con.execute(
+            "CREATE OR REPLACE VIEW rollup_district AS SELECT source, dataset, month, district, "
+            f"category, flags, CAST(0 AS HUGEINT) AS n FROM ({_EMPTY})"
+        )
+    else:
+        for name in ("reissued", "rollup", "rollup_district"):
+            path = _sql_str(str(root / derived[name]))
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet({path})")
+    con.execute(f"CREATE OR REPLACE VIEW incidents AS {_DEDUPED}")
