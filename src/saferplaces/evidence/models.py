@@ -4,8 +4,11 @@ indicators. The incidents themselves live in the insight store (Parquet), not he
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from saferplaces.insight.indicators import IndicatorError, validate_spec
 
 
 class ImportStatus(models.TextChoices):
@@ -76,3 +79,14 @@ class IndicatorDefinition(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The filter must be one the insight engine can compile, named in words."""
+        if not isinstance(self.filter, dict):
+            raise ValidationError(
+                {"filter": 'Enter the filter as an object, e.g. {"categories": ["drugs"]}'}
+            )
+        try:
+            validate_spec(self.filter)
+        except IndicatorError as exc:
+            raise ValidationError({"filter": f"Fix the filter: {exc}"}) from None
