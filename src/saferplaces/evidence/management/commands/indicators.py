@@ -8,11 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from saferplaces.evidence.arguments import add_place_and_period, place_and_period
 from saferplaces.evidence.figures import latest_month, summary
-from saferplaces.evidence.periods import period_from
-from saferplaces.evidence.scope import ScopeError, resolve_place
-from saferplaces.insight.periods import PeriodError
-from saferplaces.partnership.models import Place
 
 TABLE_COLUMNS = [
     ("name", "Indicator", "<"),
@@ -30,25 +27,11 @@ class Command(BaseCommand):
     help = "Print every indicator for a place and period, compared with a year earlier."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--place", required=True, help="a place name or ONS code")
-        parser.add_argument(
-            "--period", help="2014/15 (financial year), 2021 (calendar year), rolling[:YYYY-MM]"
-        )
-        parser.add_argument("--from", dest="from_month", metavar="YYYY-MM")
-        parser.add_argument("--to", dest="to_month", metavar="YYYY-MM")
+        add_place_and_period(parser)
         parser.add_argument("--format", choices=["json", "table", "csv"], default="table")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            scope = resolve_place(options["place"])
-        except (Place.DoesNotExist, Place.MultipleObjectsReturned, ScopeError) as exc:
-            raise CommandError(str(exc)) from None
-        try:
-            period = period_from(
-                options["period"], options["from_month"], options["to_month"], latest_month()
-            )
-        except PeriodError as exc:
-            raise CommandError(f"Unknown period: {exc}") from None
+        scope, period = place_and_period(options)
         results = [r.as_dict() for r in summary(scope, period)]
         if not any(r["months_with_data"] or r["previous_months_with_data"] for r in results):
             held = latest_month()
