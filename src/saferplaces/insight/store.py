@@ -148,6 +148,10 @@ class IncidentStore:
                 out.add(info["checksum"])
         return out
 
+    def current_source_files(self) -> set[str]:
+        """Labels (paths) of source files that supply at least one live partition."""
+        return {p["source_file"] for p in self.manifest()["partitions"].values()}
+
     def has_checksum(self, checksum: str) -> bool:
         """Whether a source file with this SHA-256 supplies any live partition."""
         return any(p["checksum"] == checksum for p in self.manifest()["partitions"].values())

@@ -182,7 +182,9 @@ def _checks(file_month: str | None, latest_month: str) -> str:
             "'coordinates (' || lon || ', ' || lat || ') are outside the UK'",
         ),
         (
-            "lsoa IS NOT NULL AND NOT (length(lsoa) = 9 AND substr(lsoa, 1, 3) IN ('E01', 'W01') "
+            # Every code of the lookup passes the pattern, so only unknown codes need it.
+            "lsoa IS NOT NULL AND district IS NULL AND NOT (length(lsoa) = 9 "
+            "AND substr(lsoa, 1, 3) IN ('E01', 'W01') "
             "AND TRY_CAST(substr(lsoa, 4) AS UINTEGER) IS NOT NULL "
             "AND substr(lsoa, 4, 1) BETWEEN '0' AND '9')",
             "'LSOA code \"' || lsoa || '\" is not E01/W01 and 6 digits'",
@@ -198,7 +200,9 @@ def _checks(file_month: str | None, latest_month: str) -> str:
             )
         )
     parts = ", ".join(f"CASE WHEN {cond} THEN {reason} END" for cond, reason in checks)
-    return f"NULLIF(concat_ws('; ', {parts}), '')"
+    # The messages are only built for rows that fail a check (a cheap OR for the rest).
+    any_bad = " OR ".join(f"({cond})" for cond, _ in checks)
+    return f"CASE WHEN {any_bad} THEN NULLIF(concat_ws('; ', {parts}), '') END"
 
 
 def _stage_sql(
@@ -244,12 +248,12 @@ COPY (
                   null_padding=false, encoding='utf-8')
   ),
   named AS (
-    SELECT *, trim("Month") AS m, "Reported by" AS rep, "Longitude" AS lon,
+    SELECT raw.*, trim("Month") AS m, "Reported by" AS rep, "Longitude" AS lon,
            "Latitude" AS lat, TRY_CAST("Longitude" AS DOUBLE) AS lon_d,
            TRY_CAST("Latitude" AS DOUBLE) AS lat_d, "LSOA code" AS lsoa,
            "Crime type" AS ctype, TRY_CAST(trim("Month") || '-01' AS DATE) AS month_d,
-           coalesce({dataset_expr}, 'unknown') AS ds
-    FROM raw
+           coalesce({dataset_expr}, 'unknown') AS ds, lk.district AS district
+    FROM raw LEFT JOIN lsoa_lookup lk ON lk.lsoa = raw."LSOA code"
   ),
   checked AS (
     SELECT *, {_checks(file_month, latest_month)} AS problem FROM named
@@ -266,13 +270,13 @@ COPY (
     lat_d AS lat,
     lon_d AS lon,
     lsoa,
-    lk.district AS district,
+    district,
     NULLIF("Last outcome category", '') AS outcome,
     CAST([] AS VARCHAR[]) AS flags,
     CASE WHEN problem IS NULL THEN NULL ELSE line END AS _line,
     problem AS _problem,
     CASE WHEN problem IS NULL THEN NULL ELSE {raw_fields} END AS _raw
-  FROM checked LEFT JOIN lsoa_lookup lk USING (lsoa)
+  FROM checked
 ) TO {_sql_str(str(out_path))} (FORMAT parquet, COMPRESSION snappy, PARQUET_VERSION v2)
 """
 
