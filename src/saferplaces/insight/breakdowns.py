@@ -8,26 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from functools import cache
 from typing import Any
 
 from saferplaces.insight.compare import StoreLike, backend_of
-from saferplaces.insight.geography import _rows
+from saferplaces.insight.geography import lsoa_names
 from saferplaces.insight.indicators import Indicator
 from saferplaces.insight.periods import Period
 from saferplaces.insight.schema import CATEGORIES
-
-
-@cache
-def lsoa_names() -> dict[str, str]:
-    """LSOA 2011 and 2021 code → name (e.g. E01025482 → "West Lancashire 001A")."""
-    out: dict[str, str] = {}
-    for row in _rows("lsoa11_to_lsoa21_lad22.csv.gz"):
-        if row.get("lsoa21_name"):
-            out[row["lsoa21_code"]] = row["lsoa21_name"]
-    for row in _rows("lsoa11_to_lad21.csv.gz"):
-        out[row["lsoa11_code"]] = row["lsoa11_name"]
-    return out
 
 
 @dataclass(frozen=True)

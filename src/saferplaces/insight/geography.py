@@ -68,6 +68,18 @@ def lsoa_lookup_sql() -> str:
     )
 
 
+@cache
+def lsoa_names() -> dict[str, str]:
+    """LSOA 2011 and 2021 code → name (e.g. E01025482 → "West Lancashire 001A")."""
+    out: dict[str, str] = {}
+    for row in _rows("lsoa11_to_lsoa21_lad22.csv.gz"):
+        if row.get("lsoa21_name"):
+            out[row["lsoa21_code"]] = row["lsoa21_name"]
+    for row in _rows("lsoa11_to_lad21.csv.gz"):
+        out[row["lsoa11_code"]] = row["lsoa11_name"]
+    return out
+
+
 def lsoa_lookup_table() -> pa.Table:
     """The LSOA → district lookup as an Arrow table ``(lsoa, district)`` for SQL joins."""
     mapping = lsoa_to_district()
