@@ -4,16 +4,16 @@ document from the builders. The CLI runs this inline; the web runs it as a task.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from saferplaces.evidence.performance import Performance, performance
 from saferplaces.insight.periods import Period
 from saferplaces.partnership.models import Place
 from saferplaces.reports import adapt
-from saferplaces.reports.assemble import build_pack
+from saferplaces.reports.assemble import figure
 from saferplaces.reports.models import PaperFormat
 from saferplaces.reports.pack import PerformancePack
 from saferplaces.reports.pdf_report import build_pdf
@@ -34,27 +34,25 @@ def pack_for(perf: Performance, *, partnership_name: str) -> PerformancePack:
     out (the data notes name them) rather than reported as zero."""
     place = perf.scope.place
     held = [r for r in perf.results if r.months_with_data or r.previous_months_with_data]
-    pack = build_pack(
+    return PerformancePack(
         place_name=place.name,
         place_code=perf.scope.code,
         place_kind=place.get_kind_display(),
-        partnership_name=partnership_name,
         period_label=perf.period.label,
         start_month=perf.period.start,
         end_month=perf.period.end,
         comparison_label=perf.period.previous().label,
-        results=held,
-        series={r.indicator: perf.series[r.indicator] for r in held},
-        sources=perf.sources,
-        population=perf.population,
-        category_unit=perf.headline_indicator.unit,
-    )
-    return replace(
-        pack,
+        generated_at=timezone.now(),
+        partnership_name=partnership_name,
+        indicators=[figure(r) for r in held],
+        series={r.indicator: adapt.series_points(perf.series[r.indicator]) for r in held},
         seasonal=[adapt.seasonal_table(s) for s in perf.seasonal],
         categories=adapt.categories(perf.categories),
         districts=adapt.districts(perf.districts),
         quality_notes=list(perf.quality_notes),
+        sources=list(perf.sources),
+        population=perf.population,
+        category_unit=perf.headline_indicator.unit,
     )
 
 
