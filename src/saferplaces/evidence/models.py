@@ -30,7 +30,7 @@ class ImportRun(models.Model):
     source = models.CharField(max_length=40, help_text="e.g. police_uk, lfb")
     file_name = models.CharField(max_length=255)
     file_path = models.TextField()
-    checksum = models.CharField("SHA-256", max_length=64, blank=True)
+    checksum = models.CharField("BLAKE3 checksum", max_length=64, blank=True)
     status = models.CharField(max_length=10, choices=ImportStatus.choices)
     rows_accepted = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)

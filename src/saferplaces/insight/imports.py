@@ -81,7 +81,7 @@ def import_police_uk(
 
     All or nothing: any problem rejects the whole call (``ImportRejected`` lists every
     problem) unless ``skip_bad_rows``, in which case good rows land and the problems
-    are returned per file. A file already imported (same SHA-256) is ``"unchanged"``.
+    are returned per file. A file already imported (same BLAKE3 checksum) is ``"unchanged"``.
     """
     items = [paths] if isinstance(paths, str | Path) else list(paths)
     files = police_uk.find_files(items)
@@ -123,7 +123,7 @@ def run_import(
             # (hashlib releases the GIL; both read the same pages, so a file not yet in
             # the page cache is read from disk once).
             t0 = time.perf_counter()
-            pending = pool.submit(sf.sha256)
+            pending = pool.submit(sf.checksum)
             folder: Path | None = None
             staged: StagedFile | None = None
             if sf.label not in live_labels:
@@ -177,7 +177,8 @@ def run_import(
                 keys = {partition_key(*k): n for k, n in staged.partitions.items()}
                 claimed.update(dict.fromkeys(keys, sf.label))
                 writer.add(staged.data_file, source=next(iter(staged.partitions))[0],
-                           checksum=checksum, source_file=sf.label, partitions=keys)  # fmt: skip
+                           checksum=checksum, source_file=sf.label, partitions=keys,
+                           constants=staged.constants)  # fmt: skip
         if problems and not skip_bad_rows:
             raise ImportRejected(problems)
         commit_started = time.perf_counter()

@@ -153,7 +153,7 @@ class IncidentStore:
         return {p["source_file"] for p in self.manifest()["partitions"].values()}
 
     def has_checksum(self, checksum: str) -> bool:
-        """Whether a source file with this SHA-256 supplies any live partition."""
+        """Whether a source file with this checksum supplies any live partition."""
         return any(p["checksum"] == checksum for p in self.manifest()["partitions"].values())
 
     def listing(self) -> list[str]:
@@ -283,8 +283,13 @@ class StoreWriter:
         checksum: str,
         source_file: str,
         partitions: dict[str, int],
+        constants: dict[str, Any] | None = None,
     ) -> str:
-        """Move a staged Parquet file into ``data/`` (not yet visible); return its path."""
+        """Move a staged Parquet file into ``data/`` (not yet visible); return its path.
+
+        ``constants`` names canonical columns the file does not hold because every row
+        has the same value (``{"source": "police_uk", "flags": []}``); reads supply them.
+        """
         target_dir = self.store.root / "data" / source
         target_dir.mkdir(parents=True, exist_ok=True)
         target = target_dir / f"{checksum[:16]}-{uuid.uuid4().hex[:12]}.parquet"
@@ -295,6 +300,7 @@ class StoreWriter:
             "checksum": checksum,
             "source_file": source_file,
             "partitions": dict(partitions),
+            "constants": dict(constants or {}),
         }
         return rel
 
@@ -308,6 +314,8 @@ class StoreWriter:
                 "imported_at": now,
                 "partitions": sorted(info["partitions"]),
             }
+            if info["constants"]:
+                m["files"][rel]["constants"] = info["constants"]
             for key, rows in info["partitions"].items():
                 m["partitions"][key] = {
                     "file": rel,
@@ -364,15 +372,30 @@ def raw_select(root: Path, manifest: Manifest) -> str:
         by_file.setdefault(p["file"], []).append(key)
     parts = []
     for rel, keys in sorted(by_file.items()):
-        path = _sql_str(str(root / rel))
-        select = f"SELECT {_CANONICAL} FROM read_parquet({path})"
-        if len(keys) != len(manifest["files"][rel]["partitions"]):
+        info = manifest["files"][rel]
+        constants = info.get("constants") or {}
+        columns = ", ".join(
+            f"{_literal(constants[c], DUCKDB_TYPES[c])} AS {c}" if c in constants else f'"{c}"'
+            for c in INCIDENT_COLUMNS
+        )
+        select = f"SELECT {columns} FROM read_parquet({_sql_str(str(root / rel))})"
+        if len(keys) != len(info["partitions"]):
             wanted = ", ".join(_sql_str(k) for k in sorted(keys))
-            select += (
-                f" WHERE source || '/' || dataset || '/' || strftime(month, '%Y-%m') IN ({wanted})"
+            select = (
+                f"SELECT * FROM ({select}) WHERE "
+                f"source || '/' || dataset || '/' || strftime(month, '%Y-%m') IN ({wanted})"
             )
         parts.append(select)
     return "\nUNION ALL\n".join(parts) if parts else _EMPTY
+
+
+def _literal(value: Any, sql_type: str) -> str:
+    """A JSON value from the manifest as a typed SQL constant."""
+    if value is None:
+        return f"CAST(NULL AS {sql_type})"
+    if isinstance(value, list):
+        return f"CAST([{', '.join(_sql_str(str(v)) for v in value)}] AS {sql_type})"
+    return f"CAST({_sql_str(str(value))} AS {sql_type})"
 
 
 def build_derived(con: duckdb.DuckDBPyConnection, root: Path, manifest: Manifest) -> dict[str, str]:
@@ -381,17 +404,21 @@ def build_derived(con: duckdb.DuckDBPyConnection, root: Path, manifest: Manifest
     paths = {name: f"derived/{name}-{tag}.parquet" for name in ("reissued", "rollup",
                                                                 "rollup_district")}  # fmt: skip
     con.execute(f"CREATE OR REPLACE TEMP VIEW incidents_raw AS {raw_select(root, manifest)}")
-    # Crime IDs seen more than once: find candidate hashes cheaply, then group exactly.
+    # Crime IDs seen more than once: find candidate hashes cheaply, then keep their rows
+    # (a hash shared by two different ids, or one id in two sources, is dropped by the
+    # exact GROUP BY source, id below).
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE repeated_rows AS
+        WITH dup AS (
+          SELECT hash(id) AS h FROM incidents_raw WHERE NOT starts_with(id, 'x:')
+          GROUP BY 1 HAVING count(*) > 1
+        )
+        SELECT * FROM incidents_raw WHERE NOT starts_with(id, 'x:')
+          AND hash(id) IN (SELECT h FROM dup)"""
+    )
     con.execute(
         f"""COPY (
-        WITH dup AS (
-          SELECT hash(source, id) AS h FROM incidents_raw WHERE id NOT LIKE 'x:%'
-          GROUP BY 1 HAVING count(*) > 1
-        ), rows AS (
-          SELECT * FROM incidents_raw WHERE id NOT LIKE 'x:%'
-            AND hash(source, id) IN (SELECT h FROM dup)
-        )
-        , picked AS (
+        WITH picked AS (
           SELECT source, id,
                  arg_min(struct_pack(dataset := dataset, month := month, occurred_at := occurred_at,
                                      category := category, lat := lat, lon := lon, lsoa := lsoa,
@@ -400,7 +427,7 @@ def build_derived(con: duckdb.DuckDBPyConnection, root: Path, manifest: Manifest
                                      c := category)) AS f,
                  arg_max(outcome, strftime(month, '%Y-%m') || outcome) AS outcome,
                  count(*) AS occurrences, max(month) AS latest_month
-          FROM rows GROUP BY source, id HAVING count(*) > 1
+          FROM repeated_rows GROUP BY source, id HAVING count(*) > 1
         )
         SELECT source, f.dataset AS dataset, id, f.month AS month,
                f.occurred_at AS occurred_at, f.category AS category, f.lat AS lat,
@@ -409,16 +436,24 @@ def build_derived(con: duckdb.DuckDBPyConnection, root: Path, manifest: Manifest
         FROM picked
         ) TO {_sql_str(str(root / paths["reissued"]))} (FORMAT parquet)"""
     )
+    reissued = f"read_parquet({_sql_str(str(root / paths['reissued']))})"
+    # Counts of the deduplicated incidents without an anti-join over every row: all raw
+    # rows, less the rows of re-issued ids, plus one row per re-issued id.
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW reissued AS SELECT * FROM "
-        f"read_parquet({_sql_str(str(root / paths['reissued']))})"
+        f"""COPY (
+        WITH parts AS (
+          SELECT {_ROLLUP_KEYS}, count(*) AS n FROM incidents_raw GROUP BY ALL
+          UNION ALL
+          SELECT {_ROLLUP_KEYS}, -count(*) AS n FROM repeated_rows
+          WHERE (source, id) IN (SELECT (source, id) FROM {reissued}) GROUP BY ALL
+          UNION ALL
+          SELECT {_ROLLUP_KEYS}, count(*) AS n FROM {reissued} GROUP BY ALL
+        )
+        SELECT {_ROLLUP_KEYS}, CAST(sum(n) AS BIGINT) AS n FROM parts GROUP BY ALL
+        HAVING sum(n) <> 0
+        ) TO {_sql_str(str(root / paths["rollup"]))} (FORMAT parquet)"""
     )
-    con.execute(f"CREATE OR REPLACE TEMP VIEW incidents AS {_DEDUPED}")
-    con.execute(
-        f"""COPY (SELECT {_ROLLUP_KEYS}, count(*) AS n FROM incidents GROUP BY ALL
-        ORDER BY district, month, category) TO {_sql_str(str(root / paths["rollup"]))}
-        (FORMAT parquet)"""
-    )
+    con.execute("DROP TABLE repeated_rows")
     con.execute(
         f"""COPY (SELECT source, dataset, month, district, category, flags, sum(n) AS n
         FROM read_parquet({_sql_str(str(root / paths["rollup"]))}) GROUP BY ALL

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import shutil
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -11,6 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
+
+from blake3 import blake3
 
 CHUNK = 1 << 20
 
@@ -57,9 +58,13 @@ class SourceFile:
             else:
                 yield raw
 
-    def sha256(self) -> str:
-        """SHA-256 of the stored bytes (the file as given, or the archive member)."""
-        digest = hashlib.sha256()
+    def checksum(self) -> str:
+        """BLAKE3 of the stored bytes (the file as given, or the archive member), in hex.
+
+        BLAKE3 rather than SHA-256: as strong, and about three times less CPU on these
+        machines, which matters because it runs beside the import on a shared core.
+        """
+        digest = blake3(max_threads=1)
         with self.open_raw() as fh:
             while chunk := fh.read(CHUNK):
                 digest.update(chunk)
