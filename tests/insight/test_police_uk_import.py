@@ -225,6 +225,25 @@ def test_wrong_encoding(seeded: IncidentStore, tmp_path: Path) -> None:
     assert_rejected_unchanged(seeded, bad, (3, "not valid UTF-8"))
 
 
+@pytest.mark.parametrize(
+    ("column", "gzipped"),
+    [("Falls within", False), ("LSOA name", True), ("Location", False), ("Context", True)],
+)
+def test_wrong_encoding_in_a_column_the_store_does_not_keep(
+    seeded: IncidentStore, tmp_path: Path, column: str, gzipped: bool
+) -> None:
+    """Given a Latin-1 byte in a column the import reads only to check it,
+    when the file is imported, then it is still rejected, naming the line."""
+    fields = next(csv.reader([row()]))
+    fields[HEADER.split(",").index(column)] = "Caf\xe9"
+    lines = [row(), row(), ",".join(fields)]
+    data = f"{HEADER}\n" + "\n".join(lines) + "\n"
+    raw = data.encode("utf-8").replace("Caf\xe9".encode(), b"Caf\xe9")
+    bad = tmp_path / ("2021-03-x-street.csv" + (".gz" if gzipped else ""))
+    bad.write_bytes(gzip.compress(raw) if gzipped else raw)
+    assert_rejected_unchanged(seeded, bad, (4, "not valid UTF-8"))
+
+
 def test_empty_and_header_only(seeded: IncidentStore, tmp_path: Path) -> None:
     empty = tmp_path / "2021-03-x-street.csv"
     empty.write_bytes(b"")

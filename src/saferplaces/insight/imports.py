@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,14 +14,17 @@ import duckdb
 
 from saferplaces.insight.problems import ImportProblem, ImportRejected, write_rejects_csv
 from saferplaces.insight.sources import incidents_csv, police_uk
-from saferplaces.insight.sources.files import SourceFile, discover
+from saferplaces.insight.sources.files import Digest, SourceFile, discover
 from saferplaces.insight.sources.police_uk import StagedFile
 from saferplaces.insight.store import IncidentStore, partition_key
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)`` in bytes of input processed."""
 
-StageFn = Callable[[duckdb.DuckDBPyConnection, SourceFile, Path, bool], StagedFile]
+IsUtf8 = Callable[[], bool]
+StageFn = Callable[[duckdb.DuckDBPyConnection, SourceFile, Path, bool, IsUtf8], StagedFile]
+"""``stage(con, file, folder, skip_bad_rows, is_utf8)``; ``is_utf8()`` waits for the
+file's digest, which runs beside the stage."""
 
 
 @dataclass
@@ -87,9 +90,14 @@ def import_police_uk(
     files = police_uk.find_files(items)
 
     def stage(
-        con: duckdb.DuckDBPyConnection, sf: SourceFile, folder: Path, skip: bool
+        con: duckdb.DuckDBPyConnection,
+        sf: SourceFile,
+        folder: Path,
+        skip: bool,
+        is_utf8: IsUtf8,
     ) -> StagedFile:
-        return police_uk.stage_file(con, sf, folder, skip_bad_rows=skip, today=today)
+        return police_uk.stage_file(con, sf, folder, skip_bad_rows=skip, today=today,
+                                    is_utf8=is_utf8)  # fmt: skip
 
     return run_import(store, files, stage, skip_bad_rows=skip_bad_rows, progress=progress,
                       what="police.uk street files")  # fmt: skip
@@ -120,18 +128,19 @@ def run_import(
         for sf, size in zip(files, sizes, strict=True):
             # A file whose path is already live is probably unchanged: hash it first and
             # skip it cheaply. Any other file is hashed in a thread while DuckDB stages it
-            # (hashlib releases the GIL; both read the same pages, so a file not yet in
+            # (BLAKE3 releases the GIL; both read the same pages, so a file not yet in
             # the page cache is read from disk once).
             t0 = time.perf_counter()
-            pending = pool.submit(sf.checksum)
+            pending = pool.submit(sf.digest)
             folder: Path | None = None
             staged: StagedFile | None = None
             if sf.label not in live_labels:
                 folder = writer.stage_dir(sf.name)
-                staged = stage(writer.con, sf, folder, skip_bad_rows)
+                staged = stage(writer.con, sf, folder, skip_bad_rows, _utf8_of(pending))
                 timings["stage"] += time.perf_counter() - t0
                 t0 = time.perf_counter()
-            checksum = pending.result()
+            digest = pending.result()
+            checksum = digest.checksum
             timings["checksum"] += time.perf_counter() - t0
             done += size
             _tick(progress, done, total)
@@ -145,7 +154,8 @@ def run_import(
             seen.add(checksum)
             if staged is None:
                 t0 = time.perf_counter()
-                staged = stage(writer.con, sf, writer.stage_dir(sf.name), skip_bad_rows)
+                staged = stage(writer.con, sf, writer.stage_dir(sf.name), skip_bad_rows,
+                               _utf8_of(pending))  # fmt: skip
                 timings["stage"] += time.perf_counter() - t0
             done += size
             _tick(progress, done, total)
@@ -186,6 +196,11 @@ def run_import(
     return ImportReport(results, store.version, store.fingerprint, timings)
 
 
+def _utf8_of(digest: Future[Digest]) -> IsUtf8:
+    """``is_utf8`` for a stage call: waits for the file's digest."""
+    return lambda: digest.result().utf8
+
+
 def _tick(progress: Progress | None, done: int, total: int) -> None:
     if progress is not None:
         progress(done, total)
@@ -208,8 +223,13 @@ def import_incidents(
     files = discover(items)
 
     def stage(
-        con: duckdb.DuckDBPyConnection, sf: SourceFile, folder: Path, skip: bool
+        con: duckdb.DuckDBPyConnection,
+        sf: SourceFile,
+        folder: Path,
+        skip: bool,
+        is_utf8: IsUtf8,
     ) -> StagedFile:
+        # The mapped columns are all read (and so decoded) by DuckDB; others are ignored.
         return incidents_csv.stage_file(con, sf, folder, mapping, skip_bad_rows=skip)
 
     return run_import(store, files, stage, skip_bad_rows=skip_bad_rows, progress=progress,

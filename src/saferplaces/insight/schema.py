@@ -16,7 +16,7 @@ INCIDENT_SCHEMA = pa.schema(
     [
         pa.field("source", pa.string(), nullable=False),
         pa.field("dataset", pa.string(), nullable=False),
-        pa.field("id", pa.string(), nullable=False),
+        pa.field("id", pa.string()),  # the source's own id; NULL where it gives none
         pa.field("month", pa.date32(), nullable=False),
         pa.field("occurred_at", pa.timestamp("us")),
         pa.field("category", pa.string(), nullable=False),

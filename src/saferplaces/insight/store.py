@@ -22,9 +22,15 @@ Re-issued Crime IDs: police.uk repeats a crime in later months with its updated
 outcome. At import time ``derived/reissued`` keeps one row per (source, id) seen more
 than once: the first month's row (if that month lists the id twice, the located row,
 then the smallest LSOA/longitude/latitude/category, so the choice never depends on
-file order) carrying the outcome of the latest month. The ``incidents`` view is the
-raw rows without those ids plus the reissued rows, and the rollups count that view, so
-summaries are a scan of a small table, not a window over every row.
+file order) carrying the outcome of the latest month. Rows without an id (police.uk
+ASB) and the synthetic ``x:`` ids of other sources are never re-issues. The
+``incidents`` view is the raw rows without those ids plus the reissued rows; the
+rollups hold that view's counts (every raw row, less the rows of re-issued ids, plus
+one row per re-issued id), so summaries are a scan of a small table, not a window over
+every row.
+
+A data file may leave out canonical columns whose value is the same for every row;
+the manifest lists them under the file's ``constants`` and reads supply them.
 """
 
 # ruff: noqa: S608 - SQL is assembled from internal column names and quoted literals
