@@ -9,6 +9,8 @@ Run::
    a replica number folded into the Crime ID and the month moved so the copies spread
    over 150 months (2010-01 … 2022-06) and all Lancashire districts.
 2. Our import, in a child process (peak RSS read with RUSAGE_CHILDREN): rows/s.
+   Beside it, DuckDB alone on the same file: parsing only, and an unchecked copy of
+   every column to Parquet (the floor under any import that writes Parquet with it).
 3. The analyst pipeline: pandas.read_csv (chunks) -> DataFrame.to_sql into SQLite: rows/s
    (over ``--sqlite-rows`` rows, all of them by default).
 4. The all-indicator district summary (financial year vs the previous one, Poisson z):
@@ -88,6 +90,24 @@ def child_import(csv_path: str, store_root: str) -> None:
     report = import_police_uk(IncidentStore(store_root), [csv_path])
     seconds = time.perf_counter() - t0
     print(json.dumps({"seconds": seconds, "rows": report.rows_accepted, "timings": report.timings}))
+
+
+def child_floor(csv_path: str, out_path: str) -> None:
+    """(child process) what DuckDB itself needs, with nothing of ours: parse the CSV
+    (count the rows), and copy it to Parquet unchecked (every column as text)."""
+    import duckdb
+
+    con = duckdb.connect(config={"threads": 2})
+    con.execute("SET preserve_insertion_order = false")
+    source = f"read_csv('{csv_path}', all_varchar=true, header=true)"
+    t0 = time.perf_counter()
+    con.execute(f"SELECT count(*) FROM {source}").fetchone()
+    parse = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    con.execute(f"COPY (SELECT * FROM {source}) TO '{out_path}' (FORMAT parquet)")
+    copy = time.perf_counter() - t0
+    Path(out_path).unlink()
+    print(json.dumps({"parse_seconds": parse, "copy_seconds": copy}))
 
 
 def child_pandas(csv_path: str, db_path: str, limit: int) -> None:
@@ -185,6 +205,8 @@ def main() -> None:
         kind, *rest = args.child
         if kind == "import":
             child_import(rest[0], rest[1])
+        elif kind == "floor":
+            child_floor(rest[0], rest[1])
         else:
             child_pandas(rest[0], rest[1], int(rest[2]))
         return
@@ -208,6 +230,9 @@ def main() -> None:
     subprocess.run(["rm", "-rf", str(store_root)], check=True)
     ours, peak_kib = run_child(["--child", "import", str(csv_path), str(store_root)])
     assert ours["rows"] == args.rows, ours
+
+    # ---- DuckDB alone: the floor under our import ------------------------------------------
+    floor, _ = run_child(["--child", "floor", str(csv_path), str(OUT / "floor.parquet")])
 
     # ---- pandas -> SQLite ---------------------------------------------------------------
     limit = args.sqlite_rows or args.rows
@@ -257,6 +282,8 @@ def main() -> None:
         "import_peak_rss_mib": round(peak_kib / 1024, 1),
         "pandas_sqlite_peak_rss_mib": round(pandas_peak / 1024, 1),
         "import_phase_seconds": {k: round(v, 2) for k, v in ours.get("timings", {}).items()},
+        "duckdb_parse_only_seconds": round(floor["parse_seconds"], 3),
+        "duckdb_unchecked_copy_seconds": round(floor["copy_seconds"], 3),
         "pandas_sqlite_rows": pandas_run["rows"],
         "pandas_sqlite_seconds": round(pandas_run["seconds"], 3),
         "pandas_sqlite_rows_per_s": round(pandas_run["rows"] / pandas_run["seconds"]),
@@ -274,6 +301,8 @@ def main() -> None:
         "postgres": pg,
         "all_crime_counts": ours_counts["all-crime"],
     }
+    figures["import_seconds_for_15x_pandas"] = round(pandas_run["seconds"] / 15 * args.rows
+                                                     / pandas_run["rows"], 3)  # fmt: skip
     if pg.get("summary_ms_median"):
         figures["summary_speedup_vs_postgres"] = round(pg["summary_ms_median"] / ours_ms, 1)
 
@@ -284,6 +313,18 @@ def main() -> None:
         f"{figures['pandas_sqlite_rows_per_s']:>14,}{pg.get('load_rows_per_s', '-')!s:>14}"
     )
     print(f"{'import peak RSS MiB (child)':<46}{figures['import_peak_rss_mib']:>14}")
+    print(
+        f"{'import seconds':<46}{figures['import_seconds']:>14}"
+        f"{figures['pandas_sqlite_seconds']:>14}{pg.get('load_seconds', '-')!s:>14}"
+    )
+    print(f"{'  DuckDB alone: parse only, s':<46}{figures['duckdb_parse_only_seconds']:>14}")
+    print(
+        f"{'  DuckDB alone: CSV->Parquet unchecked, s':<46}"
+        f"{figures['duckdb_unchecked_copy_seconds']:>14}"
+    )
+    print(
+        f"{'  needed for 15x pandas->SQLite, s':<46}{figures['import_seconds_for_15x_pandas']:>14}"
+    )
     print(
         f"{'district summary, median ms':<46}{ours_ms:>14.2f}{sqlite_ms:>14.1f}"
         f"{pg.get('summary_ms_median', '-')!s:>14}"
