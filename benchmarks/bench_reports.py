@@ -1,9 +1,9 @@
 """Time the deck, the PDF and the workbook for one district's performance pack.
 
-    .venv/bin/python benchmarks/bench_reports.py [--out DIR] [--pack example|west-lancashire]
+    .venv/bin/python benchmarks/bench_reports.py [--out DIR]
 
-``example`` is the unit-test pack (tests/reports/conftest.py); ``west-lancashire``
-imports the committed police.uk samples and builds the pack from the insight engine.
+The pack is the unit-test pack (tests/reports/conftest.py): the builders' own cost,
+apart from computing the figures (``saferplaces report`` end to end measures both).
 Prints seconds for each step, then one JSON line.
 """
 
@@ -23,7 +23,6 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "src"))
 
 from saferplaces.reports import charts  # noqa: E402
-from saferplaces.reports.pack import PerformancePack  # noqa: E402
 from saferplaces.reports.pdf_report import build_pdf  # noqa: E402
 from saferplaces.reports.pptx_deck import build_pptx  # noqa: E402
 from saferplaces.reports.render import RenderedCharts  # noqa: E402
@@ -40,69 +39,17 @@ def timed(label: str, fn: Callable[[], T], results: dict[str, float]) -> T:
     return value
 
 
-def west_lancashire_pack(work: Path) -> PerformancePack:
-
-    from saferplaces.insight.compare import monthly_series, summarise
-    from saferplaces.insight.imports import import_police_uk
-    from saferplaces.insight.indicators import DEFAULT_INDICATORS, indicator_by_slug
-    from saferplaces.insight.periods import parse_period
-    from saferplaces.insight.store import IncidentStore
-    from saferplaces.reports.assemble import build_pack
-
-    samples = REPO / "src/saferplaces/insight/samples/police_uk/west_lancashire"
-    store = IncidentStore(work / "store")
-    import_police_uk(store, sorted(samples.glob("*.csv.gz")))
-    period = parse_period("2014/15")
-    police = [i for i in DEFAULT_INDICATORS if i.spec.get("sources") == ("police_uk",)]
-    results = summarise(
-        store,
-        districts=["E07000127"],
-        place="West Lancashire",
-        period=period,
-        indicators=police,
-        population=111_845,
-    )
-    series = {
-        i.slug: monthly_series(
-            store,
-            districts=["E07000127"],
-            indicator=indicator_by_slug(i.slug),
-            start=period.previous().start,
-            end=period.end,
-        )
-        for i in police
-    }
-    return build_pack(
-        place_name="West Lancashire",
-        place_code="E07000127",
-        place_kind="district",
-        partnership_name="West Lancashire Community Safety Partnership",
-        period_label=period.label,
-        start_month=period.start,
-        end_month=period.end,
-        comparison_label=period.previous().label,
-        results=results,
-        series=series,
-        population=111_845,
-        sources=["police.uk street-level crime (West Lancashire sample)"],
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None, help="keep the documents here")
-    parser.add_argument("--pack", choices=["example", "west-lancashire"], default="example")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = args.out or Path(tmp)
         out.mkdir(parents=True, exist_ok=True)
         t: dict[str, float] = {}
-        if args.pack == "example":
-            from tests.reports.conftest import example_pack
+        from tests.reports.conftest import example_pack
 
-            pack = timed("pack", example_pack, t)
-        else:
-            pack = timed("pack (import + insight)", lambda: west_lancashire_pack(Path(tmp)), t)
+        pack = timed("pack", example_pack, t)
         timed("vl-convert warm-up", lambda: charts.render_svg({"mark": "point"}), t)
         charts.clear_render_cache()
         # each document on its own, charts rendered from cold

@@ -15,10 +15,12 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from saferplaces.evidence.figures import summary
+from saferplaces.evidence.performance import performance
 from saferplaces.evidence.scope import resolve_place
 from saferplaces.evidence.services import import_files
 from saferplaces.insight.periods import parse_period
 from saferplaces.reports.models import BoardPaper, PaperStatus
+from saferplaces.reports.papers import pack_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -31,6 +33,30 @@ def west_lancashire(demo: object, samples: Path) -> dict[str, int]:
     return {r.indicator: r.count for r in results} | {
         f"{r.indicator}:previous": r.previous_count for r in results
     }
+
+
+def test_the_pack_carries_the_evidence_figures_unchanged(west_lancashire: dict[str, int]) -> None:
+    """Given the sample data, When the pack is built for West Lancashire 2014/15, Then
+    every held indicator's figures are the evidence layer's, the monthly series keep
+    the sample's 24 months and show the rest as gaps, and a seasonal window it could
+    not count says why."""
+    perf = performance(resolve_place("West Lancashire").place, parse_period("2014/15"))
+    pack = pack_for(perf, partnership_name="West Lancashire CSP")
+    by_slug = {r.indicator: r for r in perf.results}
+    assert pack.indicators, "some indicators are held"
+    for fig in pack.indicators:
+        r = by_slug[fig.slug]
+        assert (fig.count, fig.previous_count, fig.change, fig.pct_change) == (
+            r.count, r.previous_count, r.change, r.pct_change,
+        )  # fmt: skip
+        assert (fig.z, fig.significant, fig.verdict) == (r.z, r.significant, r.verdict)
+    assert pack.indicator("all-crime").count == west_lancashire["all-crime"]
+    series = pack.series["all-crime"]
+    assert len([p for p in series if not p.missing]) == 24  # the sample's 24 months
+    assert all(p.count is None for p in series if p.missing)  # gaps, never zeros
+    for table in pack.seasonal:
+        if any(row.count is None for row in table.rows):
+            assert table.note, f"{table.title} has uncounted years but no note"
 
 
 def _report(fmt: str, output: Path) -> str:

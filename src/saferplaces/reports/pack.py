@@ -1,7 +1,7 @@
 """The performance pack: everything a briefing document needs, as plain typed values.
 
 Document builders (PPTX, PDF, XLSX) read only a :class:`PerformancePack`; they never
-query data. ``reports.assemble`` fills a pack from the insight engine's results.
+query data. ``reports.papers.pack_for`` fills one from the evidence layer's figures.
 
 Conventions
 - ``pct_change`` is a percentage (``-7.5`` means a 7.5% fall), ``None`` when the

@@ -13,7 +13,6 @@ from saferplaces.evidence.performance import Performance, performance
 from saferplaces.insight.periods import Period
 from saferplaces.partnership.models import Place
 from saferplaces.reports import adapt
-from saferplaces.reports.assemble import figure
 from saferplaces.reports.models import PaperFormat
 from saferplaces.reports.pack import PerformancePack
 from saferplaces.reports.pdf_report import build_pdf
@@ -44,7 +43,7 @@ def pack_for(perf: Performance, *, partnership_name: str) -> PerformancePack:
         comparison_label=perf.period.previous().label,
         generated_at=timezone.now(),
         partnership_name=partnership_name,
-        indicators=[figure(r) for r in held],
+        indicators=[adapt.figure(r) for r in held],
         series={r.indicator: adapt.series_points(perf.series[r.indicator]) for r in held},
         seasonal=[adapt.seasonal_table(s) for s in perf.seasonal],
         categories=adapt.categories(perf.categories),
