@@ -41,6 +41,14 @@ def escalation(world: World, bob: Person) -> Escalation:
     )
 
 
+@pytest.fixture
+def action(world: World, alice: Person) -> Action:
+    return services.add_action(
+        alice.user, group=world.lpg, title="Leaflet drop", owner=alice,
+        due_date=timezone.localdate() + datetime.timedelta(days=14),
+    )  # fmt: skip
+
+
 def read_urls(world: World, meeting: Meeting) -> list[str]:
     return [
         reverse("home"),
@@ -51,8 +59,9 @@ def read_urls(world: World, meeting: Meeting) -> list[str]:
     ]
 
 
-def lpg_form_urls(meeting: Meeting, escalation: Escalation) -> list[str]:
+def lpg_form_urls(meeting: Meeting, escalation: Escalation, action: Action) -> list[str]:
     return [
+        reverse("action_status", args=[action.pk]),
         reverse("meeting_new", args=["testford-lpg"]),
         reverse("action_new", args=["testford-lpg"]),
         reverse("escalation_new", args=["testford-lpg"]),
@@ -63,13 +72,15 @@ def lpg_form_urls(meeting: Meeting, escalation: Escalation) -> list[str]:
 
 
 def test_anonymous_users_are_sent_to_sign_in(
-    client: Client, world: World, meeting: Meeting, escalation: Escalation
+    client: Client, world: World, meeting: Meeting, escalation: Escalation, action: Action
 ) -> None:
-    for url in read_urls(world, meeting) + lpg_form_urls(meeting, escalation):
+    for url in read_urls(world, meeting) + lpg_form_urls(meeting, escalation, action):
         for response in (client.get(url), client.post(url, {})):
             assert response.status_code == 302, url
             assert response["Location"].startswith(reverse("login") + "?next="), url
-    assert Action.objects.count() == 0
+    assert Action.objects.count() == 1
+    action.refresh_from_db()
+    assert action.status == "open"
 
 
 def test_any_signed_in_user_may_read_the_structure(
@@ -81,12 +92,16 @@ def test_any_signed_in_user_may_read_the_structure(
 
 @pytest.mark.parametrize("who", ["bob_client", "charlie_client"])
 def test_forms_are_404_for_people_outside_the_group(
-    request: pytest.FixtureRequest, who: str, meeting: Meeting, escalation: Escalation
+    request: pytest.FixtureRequest,
+    who: str,
+    meeting: Meeting,
+    escalation: Escalation,
+    action: Action,
 ) -> None:
     """Bob (another group) and Charlie (no group) cannot see or use the LPG's forms."""
     client: Client = request.getfixturevalue(who)
     before = ActivityEvent.objects.count()
-    for url in lpg_form_urls(meeting, escalation):
+    for url in lpg_form_urls(meeting, escalation, action):
         assert client.get(url).status_code == 404, url
         assert (
             client.post(
@@ -96,13 +111,19 @@ def test_forms_are_404_for_people_outside_the_group(
             == 404
         ), url
     assert ActivityEvent.objects.count() == before
+    action.refresh_from_db()
+    assert action.status == "open"
 
 
 def test_forms_open_for_members_and_staff(
-    alice_client: Client, sam_client: Client, meeting: Meeting, escalation: Escalation
+    alice_client: Client,
+    sam_client: Client,
+    meeting: Meeting,
+    escalation: Escalation,
+    action: Action,
 ) -> None:
     for client in (alice_client, sam_client):
-        for url in lpg_form_urls(meeting, escalation):
+        for url in lpg_form_urls(meeting, escalation, action):
             response = client.get(url)
             assert response.status_code == 200, url
             assert b'class="govuk-back-link"' in response.content
@@ -190,6 +211,32 @@ def test_group_page(
     assert "Cohort full" in html
     assert reverse("escalation_resolve", args=[escalation.pk]) in html
     assert reverse("action_new", args=["testford-lpg"]) in html
+
+
+def test_a_member_updates_an_actions_status(alice_client: Client, action: Action) -> None:
+    """Given an open action of Alice's group, When she marks it done, Then the group page
+    no longer lists it as open and the change is in the activity log."""
+    url = reverse("action_status", args=[action.pk])
+    assert url in alice_client.get(reverse("group", args=["testford-lpg"])).content.decode()
+    response = alice_client.post(url, {"status": "done"})
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.status == "done"
+    event = ActivityEvent.objects.latest("pk")
+    assert "Leaflet drop" in event.summary and "Open → Done" in event.summary
+    html = alice_client.get(reverse("group", args=["testford-lpg"]), follow=True)
+    text = html.content.decode()
+    assert "is now done" in text
+    actions = text[text.index('id="open-actions"') :]
+    assert "Leaflet drop" not in actions[: actions.index("</table>")]
+
+
+def test_an_action_status_form_says_what_to_fix(alice_client: Client, action: Action) -> None:
+    response = alice_client.post(reverse("action_status", args=[action.pk]), {"status": "lost"})
+    assert response.status_code == 400
+    assert "Select a status" in response.content.decode()
+    action.refresh_from_db()
+    assert action.status == "open"
 
 
 def test_group_page_hides_form_links_from_non_members(charlie_client: Client) -> None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from saferplaces.govuk import GovukFormMixin
 from saferplaces.partnership.models import AgendaItem, Group, Meeting, Person
 from saferplaces.partnership.models.escalations import EscalationStatus
-from saferplaces.partnership.models.meetings import MeetingStatus
+from saferplaces.partnership.models.meetings import ActionStatus, MeetingStatus
 
 
 def _date_widget() -> forms.DateInput:
@@ -130,6 +130,14 @@ class EscalationForm(GovukFormMixin, forms.Form):
                 "Ask an administrator to set the group it escalates to"
             )
         return cleaned
+
+
+class ActionStatusForm(GovukFormMixin, forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[("", "Choose a status"), *ActionStatus.choices],
+        error_messages={"required": "Select a status", "invalid_choice": "Select a status"},
+    )
 
 
 class ResolveEscalationForm(GovukFormMixin, forms.Form):

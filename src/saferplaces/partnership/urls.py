@@ -11,6 +11,7 @@ urlpatterns = [
     path("groups/<slug:slug>/", views.group_detail, name="group"),
     path("groups/<slug:slug>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("groups/<slug:slug>/actions/new/", views.action_new, name="action_new"),
+    path("actions/<int:pk>/status/", views.action_status, name="action_status"),
     path("groups/<slug:slug>/escalations/new/", views.escalation_new, name="escalation_new"),
     path("escalations/<int:pk>/resolve/", views.escalation_resolve, name="escalation_resolve"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),

@@ -20,6 +20,7 @@ from saferplaces.partnership import services
 from saferplaces.partnership.diagram import build_forest, nodes_for_groups, render_svg
 from saferplaces.partnership.forms import (
     ActionForm,
+    ActionStatusForm,
     AgendaItemForm,
     DecisionForm,
     EscalationForm,
@@ -27,6 +28,7 @@ from saferplaces.partnership.forms import (
     ResolveEscalationForm,
 )
 from saferplaces.partnership.models import (
+    Action,
     Escalation,
     Group,
     Meeting,
@@ -280,6 +282,38 @@ def action_new(request: HttpRequest, slug: str) -> HttpResponse:
         back_label=group.name,
         button="Add action",
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_status(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(Action.objects.select_related("group", "owner"), pk=pk)
+    group = _contributable_group(request, action.group.slug)
+    form = ActionStatusForm(request.POST or None, initial={"status": action.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_action_status(request.user, action, form.cleaned_data["status"])
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"Action '{action.title}' is now {action.get_status_display().lower()}"
+            )
+            return redirect("group", slug=group.slug)
+    return _form_page(
+        request,
+        form,
+        title="Update an action",
+        caption=group.name,
+        back=reverse("group", kwargs={"slug": group.slug}),
+        back_label=group.name,
+        button="Save status",
+        status=400 if form.errors else 200,
+        extra={
+            "lead": f"{action.title}, owned by {action.owner.name}, due "
+            f"{action.due_date:%-d %B %Y}."
+        },
     )
 
 
