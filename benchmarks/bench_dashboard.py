@@ -30,34 +30,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+from synthetic import police_uk_csv
+
 HERE = Path(__file__).resolve().parent
-REAL = Path("/work/shared/data/police_uk_street/lancashire")
 URL = "/places/west-lancashire/dashboard/"
 
 
 def build_csv(rows: int, path: Path) -> int:
-    """Write an ``rows``-row police.uk CSV built from the real files; returns the rows."""
-    import duckdb
-
-    con = duckdb.connect(config={"threads": 2})
-    glob = str(REAL / "*-street.csv.gz")
-    con.execute(
-        f"""CREATE TABLE base AS SELECT row_number() OVER () AS rn, * FROM
-        read_csv('{glob}', all_varchar=true, header=true, filename=false)"""
-    )
-    n_base = int(con.execute("SELECT count(*) FROM base").fetchone()[0])  # type: ignore[index]
-    reps = -(-rows // n_base)
-    con.execute(
-        f"""COPY (
-        SELECT CASE WHEN "Crime ID" IS NULL THEN NULL
-                    ELSE printf('%08x', r) || substr("Crime ID", 9) END AS "Crime ID",
-          strftime(CAST("Month" || '-01' AS DATE) - INTERVAL (36 * r) MONTH, '%Y-%m') AS "Month",
-          "Reported by", "Falls within", "Longitude", "Latitude", "Location", "LSOA code",
-          "LSOA name", "Crime type", "Last outcome category", "Context"
-        FROM base, range({reps}) t(r) WHERE r * {n_base} + rn <= {rows} ORDER BY r, rn
-        ) TO '{path}' (HEADER, FORMAT csv)"""
-    )
-    return min(rows, n_base * reps)
+    """The copies move back 36 months per replica."""
+    return police_uk_csv(rows, path, month_sql="m - INTERVAL (36 * r) MONTH")
 
 
 def ms(seconds: float) -> float:

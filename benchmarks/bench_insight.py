@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import sqlite3
 import statistics
@@ -34,9 +33,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from synthetic import police_uk_csv
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
-REAL = Path("/work/shared/data/police_uk_street/lancashire")
 DISTRICT = "E07000127"  # West Lancashire
 PERIOD = "2021/22"
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -55,30 +55,9 @@ INDICATOR_TYPES: dict[str, tuple[str, ...] | None] = {
 
 
 def build_csv(rows: int, path: Path) -> None:
-    """Deterministically write an ``rows``-row police.uk CSV built from the real files."""
-    import duckdb
-
-    con = duckdb.connect(config={"threads": 2})
-    glob = str(REAL / "*-street.csv.gz")
-    con.execute(
-        f"""CREATE TABLE base AS SELECT row_number() OVER () AS rn, * FROM
-        read_csv('{glob}', all_varchar=true, header=true, filename=false)"""
-    )
-    n_base = int(con.execute("SELECT count(*) FROM base").fetchone()[0])  # type: ignore[index]
-    reps = -(-rows // n_base)
-    tmp = path.with_suffix(".tmp")
-    con.execute(
-        f"""COPY (
-        SELECT CASE WHEN "Crime ID" IS NULL THEN NULL
-                    ELSE printf('%08x', r) || substr("Crime ID", 9) END AS "Crime ID",
-          strftime(DATE '2010-01-01' + INTERVAL (((datediff('month', DATE '2010-01-01',
-                   CAST("Month" || '-01' AS DATE)) + 7 * r) % 150)) MONTH, '%Y-%m') AS "Month",
-          "Reported by", "Falls within", "Longitude", "Latitude", "Location", "LSOA code",
-          "LSOA name", "Crime type", "Last outcome category", "Context"
-        FROM base, range({reps}) t(r) WHERE r * {n_base} + rn <= {rows} ORDER BY r, rn
-        ) TO '{tmp}' (HEADER, FORMAT csv)"""
-    )
-    os.replace(tmp, path)
+    """The copies spread over 150 months (2010-01 to 2022-06), 7 months apart."""
+    police_uk_csv(rows, path, month_sql="DATE '2010-01-01' + INTERVAL "
+                  "((datediff('month', DATE '2010-01-01', m) + 7 * r) % 150) MONTH")  # fmt: skip
 
 
 def child_import(csv_path: str, store_root: str) -> None:
