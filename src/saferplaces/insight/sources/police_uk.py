@@ -1,12 +1,14 @@
 """police.uk street files → canonical partitions, validated and enriched inside DuckDB.
 
-Fast path: DuckDB parses the CSV with explicit columns, checks every row in SQL (one
-pass), joins the LSOA → district lookup and writes Parquet partitioned by dataset and
-month; rows with problems go to separate files that are read for the report and never
-reach the store. Structural problems DuckDB cannot get past (bad UTF-8, wrong field
-count, unterminated quotes) send the file through a line-by-line Python scan that names
-each bad line, writes the good lines (with their original line numbers) to a temporary
-file, and runs the fast path on that.
+Fast path: one ``COPY`` in which DuckDB parses the CSV with explicit columns (only those
+it keeps or checks), checks every row in SQL, joins the LSOA → district and crime type
+lookups and writes one Parquet file with a ``_problem`` column. The file's digest,
+computed beside it, says whether the columns it did not read are valid UTF-8 too. If any
+row has a problem, or the bytes are not UTF-8, or DuckDB cannot get past the file
+(wrong field count, unterminated quotes), a line-by-line Python scan names each bad
+line, writes the good lines (with their original line numbers) to a temporary file,
+and the ``COPY`` runs again on that, keeping each bad row's line and text for the
+report. Rows with problems never reach the store.
 """
 
 # ruff: noqa: S608 - SQL is assembled from internal column names and quoted literals
