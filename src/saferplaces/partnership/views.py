@@ -88,6 +88,29 @@ def _form_page(
     return render(request, "partnership/form.html", context, status=status)
 
 
+def _group_form_page(
+    request: HttpRequest,
+    form: Form,
+    group: Group,
+    *,
+    title: str,
+    button: str,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A form about one group: captioned with it, back to its page, 400 when invalid."""
+    return _form_page(
+        request,
+        form,
+        title=title,
+        caption=group.name,
+        back=reverse("group", kwargs={"slug": group.slug}),
+        back_label=group.name,
+        button=button,
+        status=400 if form.errors else 200,
+        extra=extra,
+    )
+
+
 # Reading ------------------------------------------------------------------------------
 
 
@@ -240,16 +263,7 @@ def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, f"Meeting '{meeting.title}' added")
             return redirect("meeting", pk=meeting.pk)
-    return _form_page(
-        request,
-        form,
-        title="Add a meeting",
-        caption=group.name,
-        back=reverse("group", kwargs={"slug": group.slug}),
-        back_label=group.name,
-        button="Add meeting",
-        status=400 if form.errors else 200,
-    )
+    return _group_form_page(request, form, group, title="Add a meeting", button="Add meeting")
 
 
 @login_required
@@ -273,16 +287,7 @@ def action_new(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, f"Action '{action.title}' added")
             return redirect("group", slug=group.slug)
-    return _form_page(
-        request,
-        form,
-        title="Add an action",
-        caption=group.name,
-        back=reverse("group", kwargs={"slug": group.slug}),
-        back_label=group.name,
-        button="Add action",
-        status=400 if form.errors else 200,
-    )
+    return _group_form_page(request, form, group, title="Add an action", button="Add action")
 
 
 @login_required
@@ -301,15 +306,12 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"Action '{action.title}' is now {action.get_status_display().lower()}"
             )
             return redirect("group", slug=group.slug)
-    return _form_page(
+    return _group_form_page(
         request,
         form,
+        group,
         title="Update an action",
-        caption=group.name,
-        back=reverse("group", kwargs={"slug": group.slug}),
-        back_label=group.name,
         button="Save status",
-        status=400 if form.errors else 200,
         extra={
             "lead": f"{action.title}, owned by {action.owner.name}, due "
             f"{action.due_date:%-d %B %Y}."
@@ -343,15 +345,12 @@ def escalation_new(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 return redirect("group", slug=group.slug)
     target = f"It will go to {group.parent.name}." if group.parent else ""
-    return _form_page(
+    return _group_form_page(
         request,
         form,
+        group,
         title="Escalate an issue",
-        caption=group.name,
-        back=reverse("group", kwargs={"slug": group.slug}),
-        back_label=group.name,
         button="Escalate issue",
-        status=400 if form.errors else 200,
         extra={"lead": target},
     )
 
@@ -382,15 +381,12 @@ def escalation_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                 f"Escalation '{escalation.title}' {escalation.get_status_display().lower()}",
             )
             return redirect("group", slug=group.slug)
-    return _form_page(
+    return _group_form_page(
         request,
         form,
+        group,
         title="Respond to an escalation",
-        caption=group.name,
-        back=reverse("group", kwargs={"slug": group.slug}),
-        back_label=group.name,
         button="Save response",
-        status=400 if form.errors else 200,
         extra={"escalation": escalation},
     )
 
