@@ -6,11 +6,11 @@ gaps stay gaps, never zeros; seasonal windows keep the evidence layer's own note
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from saferplaces.evidence.performance import DistrictRate, Seasonal
 from saferplaces.insight.breakdowns import Share
 from saferplaces.insight.compare import IndicatorResult, SeriesPoint
+from saferplaces.insight.periods import parse_month
 from saferplaces.reports.pack import (
     CategoryFigure,
     DistrictFigure,
@@ -44,7 +44,7 @@ def series_points(points: Sequence[SeriesPoint]) -> list[MonthPoint]:
     """A control chart as pack month points (signals joined with "; ")."""
     return [
         MonthPoint(
-            month=date(int(p.month[:4]), int(p.month[5:7]), 1),
+            month=parse_month(p.month),
             count=None if p.gap else p.count,
             mean=p.mean,
             upper=p.upper,

@@ -79,17 +79,17 @@ class SourceFile:
         """
         hasher = blake3(max_threads=1)
         decoder = codecs.getincrementaldecoder("utf-8")()
-        utf8, pending = True, False
+        utf8 = True
         with self.open_raw() as fh:
             while chunk := fh.read(CHUNK):
                 hasher.update(chunk)
                 if not self.gzipped:
-                    utf8, pending = _check_utf8(decoder, chunk, utf8, pending)
+                    utf8 = utf8 and _decodes(decoder, chunk)
         if self.gzipped:
             with self.open_text_bytes() as text:
-                while chunk := text.read(CHUNK):
-                    utf8, pending = _check_utf8(decoder, chunk, utf8, pending)
-        utf8, _ = _check_utf8(decoder, b"", utf8, pending, final=True)
+                while utf8 and (chunk := text.read(CHUNK)):
+                    utf8 = _decodes(decoder, chunk)
+        utf8 = utf8 and _decodes(decoder, b"", final=True)
         return Digest(hasher.hexdigest(), utf8)
 
     def size(self) -> int:
@@ -109,23 +109,16 @@ class SourceFile:
         return target
 
 
-def _check_utf8(
-    decoder: codecs.IncrementalDecoder,
-    chunk: bytes,
-    ok: bool,
-    pending: bool,
-    *,
-    final: bool = False,
-) -> tuple[bool, bool]:
-    """Feed ``chunk`` to ``decoder`` unless it is plain ASCII with nothing pending;
-    return (still valid, a partial character is pending)."""
-    if not ok or (not pending and not final and chunk.isascii()):
-        return ok, pending
+def _decodes(decoder: codecs.IncrementalDecoder, chunk: bytes, *, final: bool = False) -> bool:
+    """Whether ``chunk`` continues valid UTF-8. A plain-ASCII chunk with no partial
+    character pending from the one before is valid without decoding."""
+    if not final and not decoder.getstate()[0] and chunk.isascii():
+        return True
     try:
         decoder.decode(chunk, final)
     except UnicodeDecodeError:
-        return False, False
-    return True, bool(decoder.getstate()[0])
+        return False
+    return True
 
 
 def discover(
