@@ -1,7 +1,7 @@
 """The partnership's structure, split by concept (see each module)."""
 
 from saferplaces.partnership.models.activity import ActivityEvent
-from saferplaces.partnership.models.escalations import Escalation
+from saferplaces.partnership.models.escalations import Escalation, EscalationResponse
 from saferplaces.partnership.models.groups import Group, Membership
 from saferplaces.partnership.models.meetings import Action, AgendaItem, Decision, Meeting
 from saferplaces.partnership.models.people import Organisation, Person
@@ -13,6 +13,7 @@ __all__ = [
     "AgendaItem",
     "Decision",
     "Escalation",
+    "EscalationResponse",
     "Group",
     "Meeting",
     "Membership",

@@ -1,4 +1,12 @@
-"""Groups of the partnership, their members and their escalation line (the parent group)."""
+"""Groups of the partnership, their members and their escalation line (the parent group).
+
+Who may see a group is decided here and nowhere else (`GroupQuerySet.visible_to` for
+lists, `Group.is_visible_to` for one group; the two agree): a group that handles people
+(offender management, exploitation, organised crime, MARAC, ASB risk panels) is
+*restricted*, and only its members and the partnership's administrators (staff users)
+may see its page, members, meetings, minutes, actions and escalations. Everyone else is
+answered 404, as if it did not exist. Any signed-in user may see an unrestricted group.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +31,33 @@ class GroupKind(models.TextChoices):
     PANEL = "panel", "Multi-agency panel"
 
 
+def restricted_by_default(kind: str) -> bool:
+    """A new group is restricted when it is a multi-agency panel, unless told otherwise."""
+    return kind == GroupKind.PANEL
+
+
+def is_administrator(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """The partnership's administrators: active staff users. They may see every group."""
+    return bool(
+        user.is_authenticated
+        and getattr(user, "is_active", False)
+        and getattr(user, "is_staff", False)
+    )
+
+
 class GroupQuerySet(models.QuerySet["Group"]):
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> GroupQuerySet:
+        """Groups the user may see: every unrestricted group, the restricted groups the
+        user is a member of, and every group for an administrator. None when signed out.
+
+        `Group.is_visible_to` answers the same question for one group."""
+        if not user.is_authenticated:
+            return self.none()
+        if is_administrator(user):
+            return self.all()
+        mine = Membership.objects.filter(person__user_id=user.pk).values("group_id")
+        return self.filter(Q(restricted=False) | Q(pk__in=mine))
+
     def with_member(self, user: AbstractBaseUser | AnonymousUser) -> GroupQuerySet:
         """Groups the user is a member of (none for anonymous users or users with no profile)."""
         if not user.is_authenticated:
@@ -34,7 +68,7 @@ class GroupQuerySet(models.QuerySet["Group"]):
         """Groups whose meetings, actions and escalations the user may add to."""
         if not user.is_authenticated:
             return self.none()
-        if getattr(user, "is_staff", False):
+        if is_administrator(user):
             return self.all()
         return self.with_member(user)
 
@@ -47,6 +81,12 @@ class Group(models.Model):
     purpose = models.TextField("Purpose (terms of reference)", blank=True)
     cadence = models.CharField("Meets", max_length=80, blank=True, help_text="e.g. Monthly")
     statutory = models.BooleanField(default=False)
+    restricted = models.BooleanField(
+        "Restricted (need to know)",
+        default=False,
+        help_text="Handles people: visible to its members and the partnership's "
+        "administrators only. Multi-agency panels are restricted unless told otherwise.",
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -94,11 +134,19 @@ class Group(models.Model):
             user.is_authenticated and self.memberships.filter(person__user_id=user.pk).exists()
         )
 
+    def is_visible_to(self, user: AbstractBaseUser | AnonymousUser) -> bool:
+        """May the user see this group (its page, members, meetings, actions and
+        escalations)? The same rule as `GroupQuerySet.visible_to`, for one group."""
+        if not user.is_authenticated:
+            return False
+        if not self.restricted or is_administrator(user):
+            return True
+        return self.has_member(user)
+
     def can_contribute(self, user: AbstractBaseUser | AnonymousUser) -> bool:
-        """Members of the group (and staff) may add meetings, actions and escalations."""
-        return bool(
-            user.is_authenticated and (getattr(user, "is_staff", False) or self.has_member(user))
-        )
+        """Members of the group (and administrators) may add meetings, actions and
+        escalations. Everyone who may contribute may also see the group."""
+        return bool(user.is_authenticated and (is_administrator(user) or self.has_member(user)))
 
 
 def escalation_line_problem(group: Group, parent: Group | None) -> str:
