@@ -2,6 +2,8 @@
 
 - Alice is a member of the Testford Local Priorities Group (LPG).
 - Bob is a member of another group, the Testford Divert Group (a sub-group of the LPG).
+  Divert is a multi-agency panel, so it is restricted (need to know): only Bob and Sam
+  may open it; Alice still sees and answers what it escalates to her LPG.
 - Charlie is signed in but a member of no group.
 - Sam is staff (may add to any group) but a member of none.
 

@@ -178,3 +178,34 @@ def test_relative_dates_survive_a_later_reload(demo: str) -> None:
     before = _counts()
     load_demo(today=timezone.localdate() + datetime.timedelta(days=40))
     assert _counts() == before
+
+
+def test_groups_that_handle_people_are_restricted(demo: str) -> None:
+    """The panels that handle people are restricted in the demo; MALT, the LPG, the task
+    and time groups and the executive are open to every signed-in partner."""
+    restricted = set(Group.objects.filter(restricted=True).values_list("slug", flat=True))
+    assert restricted == {
+        "west-lancashire-revolution-management",
+        "west-lancashire-revolution-operational",
+        "west-lancashire-divert",
+        "west-lancashire-integrated-working-panel",
+        "west-lancashire-nemesis",
+        "west-lancashire-asbrac",
+    }
+
+
+def test_nemesis_escalation_is_for_its_members_and_the_lpg(demo: str) -> None:
+    """Given Nemesis (organised crime, restricted) escalated to the LPG, Then Jamie (county,
+    on neither group) cannot open Nemesis and does not see its escalation on the LPG's page;
+    Riley (fire, on the LPG: the addressee) sees it; Nemesis's page is 404 to Riley."""
+    from django.test import Client
+
+    nemesis = Escalation.objects.get(from_group__slug="west-lancashire-nemesis")
+    county, fire = Client(), Client()
+    county.force_login(Person.objects.get(user__username="county").user)
+    fire.force_login(Person.objects.get(user__username="fire").user)
+    assert county.get("/groups/west-lancashire-nemesis/").status_code == 404
+    assert nemesis.title not in county.get("/groups/west-lancashire-lpg/").content.decode()
+    assert nemesis.title in fire.get("/groups/west-lancashire-lpg/").content.decode()
+    assert fire.get("/groups/west-lancashire-nemesis/").status_code == 404
+    assert nemesis.responses.get().text.startswith("LPG agreed a joint tasking meeting")

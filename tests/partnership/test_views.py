@@ -161,14 +161,17 @@ def test_place_page_shows_codes_population_and_groups(alice_client: Client) -> N
 
 
 def test_structure_page_draws_the_escalation_line(alice_client: Client, world: World) -> None:
-    """The diagram has a linked box per group, a line per escalation, up to the county;
-    the list below has the same links."""
+    """The diagram has a box per group, a line per escalation, up to the county; the list
+    below has the same links. Divert is restricted and Alice is not on it: its box is
+    drawn by name, without a link."""
     html = alice_client.get(reverse("place_structure", args=["testford"])).content.decode()
     svg = html[html.index("<svg") : html.index("</svg>")]
-    for group in [world.county_group, world.area_group, world.executive, world.lpg, world.divert]:
+    for group in [world.county_group, world.area_group, world.executive, world.lpg]:
         link = f'href="{reverse("group", args=[group.slug])}"'
         assert link in svg, group
         assert html.count(link) >= 2, group  # once in the diagram, once in the list
+    assert reverse("group", args=[world.divert.slug]) not in html
+    assert "Testford Divert Group" in svg and "sp-structure__closed" in svg
     assert svg.count("sp-structure__line") == 4  # four child-to-parent lines
     assert svg.count("<rect") == 5
     assert "The structure as a list" in html
@@ -414,6 +417,69 @@ class TestEscalationForms:
             alice,
         )
         assert escalation.resolved_on == timezone.localdate()
+
+    def test_a_closed_escalation_cannot_be_answered_again_by_the_form(
+        self, alice_client: Client, alice: Person, escalation: Escalation
+    ) -> None:
+        """Given a resolved escalation, When Alice posts the response form again (an old
+        tab, a second person), Then nothing changes and the page says to reopen it first;
+        asking for the form sends her to the reopen page."""
+        services.resolve_escalation(alice.user, escalation, resolution="Extra places", by=alice)
+        url = reverse("escalation_resolve", args=[escalation.pk])
+        response = alice_client.post(url, {"status": "resolved", "resolution": "Overwritten"})
+        assert response.status_code == 400
+        assert "reopen it, giving a reason" in response.content.decode()
+        escalation.refresh_from_db()
+        assert escalation.resolution == "Extra places"
+        assert escalation.responses.count() == 1
+        response = alice_client.get(url)
+        assert response["Location"] == reverse("escalation_reopen", args=[escalation.pk])
+
+    def test_resolve_reopen_resolve_keeps_both_answers(
+        self, alice_client: Client, bob_client: Client, escalation: Escalation
+    ) -> None:
+        """Given Divert's escalation to the LPG, When Alice resolves it, reopens it with a
+        reason and resolves it again, Then the escalation's page lists both resolutions and
+        the reason, oldest first, and so does the LPG's page; Bob, who raised it, sees the
+        same history."""
+        resolve = reverse("escalation_resolve", args=[escalation.pk])
+        reopen = reverse("escalation_reopen", args=[escalation.pk])
+        alice_client.post(resolve, {"status": "resolved", "resolution": "Two extra places"})
+        lpg = alice_client.get(reverse("group", args=["testford-lpg"])).content.decode()
+        assert reopen in lpg and resolve not in lpg
+        response = alice_client.post(reopen, {"reason": ""})
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "There is a problem" in html and "Enter why you are reopening the escalation" in html
+        response = alice_client.post(reopen, {"reason": "The places were withdrawn"})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("escalation", args=[escalation.pk])
+        alice_client.post(resolve, {"status": "resolved", "resolution": "Funded by the OPCC"})
+        for client in (alice_client, bob_client):
+            page = client.get(reverse("escalation", args=[escalation.pk])).content.decode()
+            history = page[page.index('id="history"') :]
+            order = [
+                history.index("Two extra places"),
+                history.index("The places were withdrawn"),
+                history.index("Funded by the OPCC"),
+            ]
+            assert order == sorted(order)
+            assert "Reopened" in history
+        lpg = alice_client.get(reverse("group", args=["testford-lpg"])).content.decode()
+        assert "Two extra places" in lpg and "Funded by the OPCC" in lpg
+        escalation.refresh_from_db()
+        assert (escalation.status, escalation.resolution) == ("resolved", "Funded by the OPCC")
+
+    def test_only_the_receiving_group_may_reopen(
+        self, bob_client: Client, charlie_client: Client, alice: Person, escalation: Escalation
+    ) -> None:
+        services.resolve_escalation(alice.user, escalation, resolution="Done", by=alice)
+        url = reverse("escalation_reopen", args=[escalation.pk])
+        for client in (bob_client, charlie_client):
+            assert client.get(url).status_code == 404
+            assert client.post(url, {"reason": "Not done"}).status_code == 404
+        escalation.refresh_from_db()
+        assert escalation.status == "resolved"
 
     def test_the_raising_group_cannot_resolve_its_own_escalation(
         self, bob_client: Client, escalation: Escalation

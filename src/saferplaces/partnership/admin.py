@@ -85,12 +85,19 @@ class MembershipInline(admin.TabularInline[Membership, Group]):
 
 @admin.register(Group)
 class GroupAdmin(AuditedAdmin):
-    list_display = ["name", "kind", "place", "parent", "statutory"]
-    list_filter = ["kind", "statutory"]
+    list_display = ["name", "kind", "place", "parent", "statutory", "restricted"]
+    list_filter = ["kind", "statutory", "restricted"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["place", "parent"]
     inlines = [MembershipInline]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """A new group starts restricted (need to know): untick it for a group whose
+        papers every signed-in partner may read. Failing closed is the safer mistake."""
+        initial: dict[str, Any] = {**super().get_changeform_initial_data(request)}
+        initial.setdefault("restricted", True)
+        return initial
 
 
 @admin.register(Membership)

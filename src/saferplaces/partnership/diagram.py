@@ -1,6 +1,10 @@
 """The structure of a partnership drawn as an inline SVG: groups as linked boxes, lines
 from each group up to the group it escalates to. Built server-side, no JavaScript.
 
+A restricted group the reader may not see (`Group.is_visible_to`) is still drawn, so the
+structure and its escalation lines stay whole, but by name only: a dashed box with no
+link, marked "members only". Its page, members, meetings and escalations stay hidden.
+
 Layout is a simple tidy tree: each group's children sit side by side on the row below,
 leaves take one slot each, and a parent is centred over its children.
 """
@@ -35,7 +39,7 @@ class Node:
     key: int
     name: str
     kind: str
-    href: str
+    href: str  # "" when the reader may not open the group: drawn by name, without a link
     parent: int | None
     children: list[Node] = field(default_factory=list)
     x: float = 0.0
@@ -127,6 +131,25 @@ def _box(node: Node) -> SafeString:
         text += format_html(
             '<tspan x="{}" y="{}">{}</tspan>', f"{cx:.0f}", f"{node.y + 20 + i * 17:.0f}", line
         )
+    if not node.href:  # a restricted group the reader may not open: name only, no link
+        return format_html(
+            '<g class="sp-structure__closed"><title>{name} ({kind}, members only)</title>'
+            '<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="4" class="sp-structure__box"'
+            ' fill="#f3f2f1" stroke="#505a5f" stroke-width="2" stroke-dasharray="6 4"/>'
+            '<text class="sp-structure__name" text-anchor="middle" font-size="14"'
+            ' font-weight="700" fill="#0b0c0c">{text}</text>'
+            '<text class="sp-structure__kind" text-anchor="middle" font-size="12" fill="#505a5f"'
+            ' x="{cx}" y="{ky}">{kind}</text></g>',
+            name=node.name,
+            kind=node.kind,
+            x=f"{node.x:.0f}",
+            y=f"{node.y:.0f}",
+            w=BOX_W,
+            h=BOX_H,
+            text=text,
+            cx=f"{cx:.0f}",
+            ky=f"{node.y + BOX_H - 10:.0f}",
+        )
     return format_html(
         '<a href="{href}" class="sp-structure__link"><title>{name} ({kind})</title>'
         '<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="4" class="sp-structure__box"'
@@ -193,7 +216,7 @@ def render_svg(roots: Sequence[Node], title: str) -> SafeString:
 
 
 def nodes_for_groups(groups: Sequence[Group], href: Callable[[Group], str]) -> list[Node]:
-    """One node per group; `href` gives the link of its box."""
+    """One node per group; `href` gives the link of its box ("" for no link)."""
     return [
         Node(key=g.pk, name=g.name, kind=g.get_kind_display(), href=href(g), parent=g.parent_id)
         for g in groups

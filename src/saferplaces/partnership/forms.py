@@ -155,18 +155,28 @@ class ResolveEscalationForm(GovukFormMixin, forms.Form):
         label="Resolution",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Needed when you resolve or return the issue",
+        help_text="Needed when you resolve the issue, or say why you return it. It is kept "
+        "as it is: to change the outcome later, reopen the escalation",
     )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         status = cleaned.get("status")
-        if (
-            status in (EscalationStatus.RESOLVED, EscalationStatus.RETURNED)
-            and not (cleaned.get("resolution") or "").strip()
-        ):
-            self.add_error("resolution", "Enter the resolution")
+        if not (cleaned.get("resolution") or "").strip():
+            if status == EscalationStatus.RESOLVED:
+                self.add_error("resolution", "Enter the resolution")
+            elif status == EscalationStatus.RETURNED:
+                self.add_error("resolution", "Enter why the issue is returned to the group")
         return cleaned
+
+
+class ReopenEscalationForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why are you reopening it?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The earlier answer stays on the record beside your reason",
+        error_messages={"required": "Enter why you are reopening the escalation"},
+    )
 
 
 class AgendaItemForm(GovukFormMixin, forms.Form):

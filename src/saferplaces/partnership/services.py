@@ -34,8 +34,12 @@ from saferplaces.partnership.models import (
     Place,
     PlacePopulation,
 )
-from saferplaces.partnership.models.escalations import EscalationStatus
-from saferplaces.partnership.models.groups import escalation_line_problem
+from saferplaces.partnership.models.escalations import (
+    CLOSED,
+    EscalationResponse,
+    EscalationStatus,
+)
+from saferplaces.partnership.models.groups import escalation_line_problem, restricted_by_default
 from saferplaces.partnership.models.meetings import ActionStatus, MeetingStatus
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -204,26 +208,31 @@ def upsert_group(
     cadence: str = "",
     statutory: bool = False,
     parent: Group | None = None,
+    restricted: bool | None = None,
 ) -> Group:
-    """Create or update a group by slug. The parent (escalation line) may not loop."""
+    """Create or update a group by slug. The parent (escalation line) may not loop.
+
+    `restricted` (need to know): None keeps an existing group's setting and makes a new
+    group restricted when it is a multi-agency panel."""
     existing = Group.objects.filter(slug=slug).first()
     if existing is not None:
         problem = escalation_line_problem(existing, parent)
         if problem:
             raise ValidationError({"parent": problem})
-    group, what = _upsert(
-        Group,
-        {"slug": slug},
-        {
-            "name": name,
-            "kind": kind,
-            "place": place,
-            "purpose": purpose,
-            "cadence": cadence,
-            "statutory": statutory,
-            "parent": parent,
-        },
-    )
+    values: dict[str, Any] = {
+        "name": name,
+        "kind": kind,
+        "place": place,
+        "purpose": purpose,
+        "cadence": cadence,
+        "statutory": statutory,
+        "parent": parent,
+    }
+    if restricted is not None:
+        values["restricted"] = restricted
+    elif existing is None:
+        values["restricted"] = restricted_by_default(kind)
+    group, what = _upsert(Group, {"slug": slug}, values)
     if what:
         record_event(actor, what, group, f"Group {group.name} {what}")
     return group
@@ -399,38 +408,178 @@ def raise_escalation(
     return escalation
 
 
+# Answers to an escalation. Each appends an EscalationResponse (never changed afterwards)
+# and copies it into the escalation's current state, with its ActivityEvent, in one
+# transaction. A closed (resolved or returned) escalation changes only by being reopened,
+# with a reason, so that no answer is ever overwritten.
+
+_ANSWERABLE = (EscalationStatus.OPEN, EscalationStatus.ACCEPTED)
+
+
+def _respond(
+    actor: Actor,
+    escalation: Escalation,
+    *,
+    status: EscalationStatus,
+    text: str,
+    by: Person | None,
+    on: datetime.date | None,
+    allowed_from: Iterable[str],
+    verb: str,
+) -> Escalation:
+    # Lock the row and read its status afresh: two people answering at once cannot both win.
+    current = (
+        Escalation.objects.select_for_update().select_related("to_group").get(pk=escalation.pk)
+    )
+    if current.status not in set(allowed_from):
+        raise ValidationError(_state_problem(current, status))
+    response = EscalationResponse(
+        escalation=current,
+        status=status,
+        text=text.strip(),
+        by=by,
+        on=on or timezone.localdate(),
+    )
+    response.full_clean()
+    response.save()
+    closed = status in CLOSED
+    current.status = status
+    current.resolution = response.text if closed else ""
+    current.resolved_by = by if closed else None
+    current.resolved_on = response.on if closed else None
+    current.save(update_fields=["status", "resolution", "resolved_by", "resolved_on"])
+    record_event(
+        actor,
+        verb,
+        current,
+        f"Escalation '{current.title}' {response.verb.lower()} by {current.to_group.name}"
+        + (f": {response.text}" if response.text else ""),
+    )
+    for name in ("status", "resolution", "resolved_by", "resolved_on"):
+        setattr(escalation, name, getattr(current, name))
+    return escalation
+
+
+def _state_problem(escalation: Escalation, wanted: str) -> str:
+    """Why an escalation in its current status cannot take this answer."""
+    if escalation.is_closed and wanted != EscalationStatus.OPEN:
+        return (
+            f"This escalation is already {escalation.get_status_display().lower()}: "
+            "reopen it, giving a reason, before you answer it again"
+        )
+    if wanted == EscalationStatus.OPEN:
+        return "This escalation is not resolved or returned, so there is nothing to reopen"
+    return f"This escalation is already {escalation.get_status_display().lower()}"
+
+
+@transaction.atomic
+def accept_escalation(
+    actor: Actor,
+    escalation: Escalation,
+    *,
+    note: str = "",
+    by: Person | None = None,
+    on: datetime.date | None = None,
+) -> Escalation:
+    """The receiving group takes an open escalation on ("we are working on it")."""
+    return _respond(
+        actor,
+        escalation,
+        status=EscalationStatus.ACCEPTED,
+        text=note,
+        by=by,
+        on=on,
+        allowed_from=[EscalationStatus.OPEN],
+        verb="accepted",
+    )
+
+
 @transaction.atomic
 def resolve_escalation(
     actor: Actor,
     escalation: Escalation,
     *,
-    status: str,
     resolution: str,
-    resolved_by: Person | None = None,
-    resolved_on: datetime.date | None = None,
+    by: Person | None = None,
+    on: datetime.date | None = None,
 ) -> Escalation:
-    """Accept, resolve or return an escalation. Resolving or returning needs a resolution."""
-    if status not in (
-        EscalationStatus.ACCEPTED,
-        EscalationStatus.RESOLVED,
-        EscalationStatus.RETURNED,
-    ):
-        raise ValidationError({"status": "Select accepted, resolved or returned"})
-    if status != EscalationStatus.ACCEPTED and not resolution.strip():
+    """Resolve an open or accepted escalation. Needs the resolution."""
+    if not resolution.strip():
         raise ValidationError({"resolution": "Enter the resolution"})
-    escalation.status = status
-    escalation.resolution = resolution
-    escalation.resolved_by = resolved_by
-    escalation.resolved_on = (
-        None if status == EscalationStatus.ACCEPTED else (resolved_on or timezone.localdate())
-    )
-    escalation.full_clean()
-    escalation.save()
-    record_event(
+    return _respond(
         actor,
-        status,
         escalation,
-        f"Escalation '{escalation.title}' {escalation.get_status_display().lower()} "
-        f"by {escalation.to_group.name}",
+        status=EscalationStatus.RESOLVED,
+        text=resolution,
+        by=by,
+        on=on,
+        allowed_from=_ANSWERABLE,
+        verb="resolved",
     )
-    return escalation
+
+
+@transaction.atomic
+def return_escalation(
+    actor: Actor,
+    escalation: Escalation,
+    *,
+    reason: str,
+    by: Person | None = None,
+    on: datetime.date | None = None,
+) -> Escalation:
+    """Return an open or accepted escalation to the group that raised it. Needs a reason."""
+    if not reason.strip():
+        raise ValidationError({"resolution": "Enter why the issue is returned to the group"})
+    return _respond(
+        actor,
+        escalation,
+        status=EscalationStatus.RETURNED,
+        text=reason,
+        by=by,
+        on=on,
+        allowed_from=_ANSWERABLE,
+        verb="returned",
+    )
+
+
+@transaction.atomic
+def reopen_escalation(
+    actor: Actor,
+    escalation: Escalation,
+    *,
+    reason: str,
+    by: Person | None = None,
+    on: datetime.date | None = None,
+) -> Escalation:
+    """Reopen a resolved or returned escalation, saying why. Its earlier answers stay."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why you are reopening the escalation"})
+    return _respond(
+        actor,
+        escalation,
+        status=EscalationStatus.OPEN,
+        text=reason,
+        by=by,
+        on=on,
+        allowed_from=CLOSED,
+        verb="reopened",
+    )
+
+
+def respond_to_escalation(
+    actor: Actor,
+    escalation: Escalation,
+    *,
+    status: str,
+    text: str,
+    by: Person | None = None,
+    on: datetime.date | None = None,
+) -> Escalation:
+    """The response form's one entry point: accept, resolve or return."""
+    if status == EscalationStatus.ACCEPTED:
+        return accept_escalation(actor, escalation, note=text, by=by, on=on)
+    if status == EscalationStatus.RESOLVED:
+        return resolve_escalation(actor, escalation, resolution=text, by=by, on=on)
+    if status == EscalationStatus.RETURNED:
+        return return_escalation(actor, escalation, reason=text, by=by, on=on)
+    raise ValidationError({"status": "Select accepted, resolved or returned"})

@@ -1,5 +1,14 @@
 """Pages of the partnership structure. Every page needs sign-in; forms are for members of
-the group (or staff), and anyone else gets 404 so that a form does not reveal itself."""
+the group (or staff), and anyone else gets 404 so that a form does not reveal itself.
+
+Who may see a group is decided in one place, `Group.is_visible_to` and
+`GroupQuerySet.visible_to` (and, for escalations, `Escalation.is_visible_to` and
+`EscalationQuerySet.visible_to`, built on them). A restricted group's page, meetings,
+actions and escalations are 404 to everyone but its members and administrators. Lists
+of groups (a place's groups, the structure diagram, sub-groups, escalation lines) still
+name a restricted group, so that the partnership's structure reads whole, but without a
+link and marked "members only".
+"""
 
 from __future__ import annotations
 
@@ -25,6 +34,7 @@ from saferplaces.partnership.forms import (
     DecisionForm,
     EscalationForm,
     MeetingForm,
+    ReopenEscalationForm,
     ResolveEscalationForm,
 )
 from saferplaces.partnership.models import (
@@ -53,6 +63,31 @@ def _contributable_group(request: HttpRequest, slug: str) -> Group:
     if not group.can_contribute(request.user):
         raise Http404("No group found")
     return group
+
+
+def _visible_group(request: HttpRequest, group: Group) -> Group:
+    """The group, if the signed-in user may see it; otherwise 404 (do not reveal)."""
+    if not group.is_visible_to(request.user):
+        raise Http404("No group found")
+    return group
+
+
+def _visible_escalation(request: HttpRequest, pk: int) -> Escalation:
+    """The escalation, if the signed-in user may see it; otherwise 404 (do not reveal)."""
+    escalation = get_object_or_404(
+        Escalation.objects.select_related(
+            "from_group", "to_group", "raised_by__user", "resolved_by__user"
+        ),
+        pk=pk,
+    )
+    if not escalation.is_visible_to(request.user):
+        raise Http404("No escalation found")
+    return escalation
+
+
+def _visible_group_ids(request: HttpRequest) -> set[int]:
+    """The groups the signed-in user may open: the others are shown by name, unlinked."""
+    return set(Group.objects.visible_to(request.user).values_list("pk", flat=True))
 
 
 def _apply_service_errors(form: Form, error: ValidationError) -> None:
@@ -129,7 +164,9 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("name")
     )
     memberships = (
-        Membership.objects.filter(person__user_id=_user_id(request))
+        Membership.objects.filter(
+            person__user_id=_user_id(request), group__in=Group.objects.visible_to(request.user)
+        )
         .select_related("group", "group__place")
         .order_by("group__name")
     )
@@ -154,6 +191,7 @@ def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "latest": populations[0] if populations else None,
             "children": place.children.order_by("name"),
             "groups": place.groups.order_by("name").select_related("parent"),
+            "visible_ids": _visible_group_ids(request),
             "organisations": place.organisations.order_by("name"),
         },
     )
@@ -175,8 +213,11 @@ def structure_groups(place: Place) -> list[Group]:
 def place_structure(request: HttpRequest, slug: str) -> HttpResponse:
     place = get_object_or_404(Place, slug=slug)
     groups = structure_groups(place)
+    visible = _visible_group_ids(request)
     roots = build_forest(
-        nodes_for_groups(groups, lambda g: reverse("group", kwargs={"slug": g.slug}))
+        nodes_for_groups(
+            groups, lambda g: reverse("group", kwargs={"slug": g.slug}) if g.pk in visible else ""
+        )
     )
     svg = render_svg(roots, f"Structure of {place.name}: groups and their escalation lines")
     return render(
@@ -194,9 +235,12 @@ def place_structure(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    group = get_object_or_404(Group.objects.select_related("place", "parent"), slug=slug)
+    group = _visible_group(
+        request, get_object_or_404(Group.objects.select_related("place", "parent"), slug=slug)
+    )
     today = timezone.localdate()
     actions = group.actions.open().select_related("owner__user").order_by("due_date")
+    escalations = Escalation.objects.visible_to(request.user).prefetch_related("responses")
     return render(
         request,
         "partnership/group_detail.html",
@@ -212,8 +256,9 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "upcoming": group.meetings.upcoming(today),
             "past": group.meetings.past(today)[:12],
             "actions": [(a, a.is_overdue(today)) for a in actions],
-            "escalations_raised": group.escalations_raised.select_related("to_group"),
-            "escalations_received": group.escalations_received.select_related("from_group"),
+            "escalations_raised": escalations.filter(from_group=group).select_related("to_group"),
+            "escalations_received": escalations.filter(to_group=group).select_related("from_group"),
+            "visible_ids": _visible_group_ids(request),
             "can_contribute": group.can_contribute(request.user),
             "can_resolve": group.can_contribute(request.user),
         },
@@ -221,8 +266,25 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One escalation with every answer it has had, oldest first."""
+    escalation = _visible_escalation(request, pk)
+    return render(
+        request,
+        "partnership/escalation_detail.html",
+        {
+            "e": escalation,
+            "responses": escalation.responses.select_related("by__user"),
+            "visible_ids": _visible_group_ids(request),
+            "can_respond": escalation.to_group.can_contribute(request.user),
+        },
+    )
+
+
+@login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("group", "group__place"), pk=pk)
+    _visible_group(request, meeting.group)
     return render(
         request,
         "partnership/meeting_detail.html",
@@ -363,15 +425,18 @@ def escalation_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # The group the issue was escalated to answers it.
     group = _contributable_group(request, escalation.to_group.slug)
+    if request.method == "GET" and escalation.is_closed:
+        # A closed escalation keeps its answer: it changes only by being reopened.
+        return redirect("escalation_reopen", pk=escalation.pk)
     form = ResolveEscalationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.resolve_escalation(
+            services.respond_to_escalation(
                 request.user,
                 escalation,
                 status=form.cleaned_data["status"],
-                resolution=form.cleaned_data["resolution"],
-                resolved_by=_person(request),
+                text=form.cleaned_data["resolution"],
+                by=_person(request),
             )
         except ValidationError as error:
             _apply_service_errors(form, error)
@@ -388,6 +453,41 @@ def escalation_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         title="Respond to an escalation",
         button="Save response",
         extra={"escalation": escalation},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def escalation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reopen a resolved or returned escalation, with a reason; its answers stay."""
+    escalation = get_object_or_404(
+        Escalation.objects.select_related("from_group", "to_group", "raised_by__user"), pk=pk
+    )
+    group = _contributable_group(request, escalation.to_group.slug)
+    if request.method == "GET" and not escalation.is_closed:
+        return redirect("escalation_resolve", pk=escalation.pk)  # open: nothing to reopen
+    form = ReopenEscalationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen_escalation(
+                request.user, escalation, reason=form.cleaned_data["reason"], by=_person(request)
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Escalation '{escalation.title}' reopened")
+            return redirect("escalation", pk=escalation.pk)
+    return _group_form_page(
+        request,
+        form,
+        group,
+        title="Reopen an escalation",
+        button="Reopen escalation",
+        extra={
+            "escalation": escalation,
+            "lead": f"It is {escalation.get_status_display().lower()}: "
+            f"{escalation.resolution or 'no text was given'}",
+        },
     )
 
 

@@ -249,6 +249,7 @@ class DemoGroup:
     purpose: str
     cadence: str = ""
     statutory: bool = False
+    restricted: bool = False  # handles people: members and administrators only
 
 
 GROUPS = [
@@ -321,6 +322,7 @@ GROUPS = [
         "Established in 2015 to manage in partnership local child sexual exploitation (CSE) "
         "issues.",
         "Monthly",
+        restricted=True,
     ),
     DemoGroup(
         "west-lancashire-divert",
@@ -331,6 +333,7 @@ GROUPS = [
         "Manages a cohort of young people, focused on early intervention and prevention: an "
         "early action approach to steering young people away from crime and ASB.",
         "Monthly",
+        restricted=True,
     ),
     DemoGroup(
         "west-lancashire-bright-sparx",
@@ -375,6 +378,7 @@ GROUPS = [
         "offenders, managing a cohort of offenders involved in high impact acquisitive crime "
         "and serious violence.",
         "Monthly",
+        restricted=True,
     ),
     DemoGroup(
         "west-lancashire-revolution-operational",
@@ -384,6 +388,7 @@ GROUPS = [
         "west-lancashire-revolution-management",
         "Operational case management of the Revolution (IOM) cohort.",
         "Fortnightly",
+        restricted=True,
     ),
     DemoGroup(
         "west-lancashire-malt",
@@ -403,6 +408,7 @@ GROUPS = [
         "Operation Nemesis: multi-agency forum introduced to manage in partnership organised "
         "crime group (OCG) issues.",
         "Monthly",
+        restricted=True,
     ),
     DemoGroup(
         "west-lancashire-asbrac",
@@ -413,6 +419,7 @@ GROUPS = [
         "Anti-Social Behaviour Risk Assessment Conference: multi-agency forum aimed at "
         "supporting repeat vulnerable ASB cases and reducing risk of harm.",
         "Monthly",
+        restricted=True,
     ),
 ]
 
@@ -594,6 +601,7 @@ def _groups(places: dict[str, Place], people: dict[str, Person]) -> dict[str, Gr
             cadence=g.cadence,
             statutory=g.statutory,
             parent=groups[g.parent] if g.parent else None,
+            restricted=g.restricted,
         )
     for slug, members in MEMBERSHIPS.items():
         for username, role in members:
@@ -766,10 +774,9 @@ def _operational(groups: dict[str, Group], people: dict[str, Person], today: dat
         services.resolve_escalation(
             None,
             escalation,
-            status="resolved",
             resolution="LPG agreed a joint tasking meeting with neighbouring partners.",
-            resolved_by=people["officer"],
-            resolved_on=today - datetime.timedelta(45),
+            by=people["officer"],
+            on=today - datetime.timedelta(45),
         )
 
 
