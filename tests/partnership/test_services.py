@@ -68,12 +68,118 @@ def test_resolving_needs_a_resolution(world: World, alice: Person) -> None:
         None, group=world.lpg, title="t", detail="d", raised_by=alice
     )
     with pytest.raises(ValidationError, match="Enter the resolution"):
-        services.resolve_escalation(None, escalation, status="resolved", resolution=" ")
-    resolved = services.resolve_escalation(
-        None, escalation, status="resolved", resolution="Funded", resolved_on=TODAY
-    )
+        services.resolve_escalation(None, escalation, resolution=" ")
+    resolved = services.resolve_escalation(None, escalation, resolution="Funded", on=TODAY)
     resolved.refresh_from_db()
     assert (resolved.status, resolved.resolved_on, resolved.is_closed) == ("resolved", TODAY, True)
+
+
+class TestEscalationAnswers:
+    """Every answer to an escalation is a row of its own; none is ever overwritten."""
+
+    @pytest.fixture
+    def escalation(self, world: World, alice: Person) -> Escalation:
+        return services.raise_escalation(
+            alice.user, group=world.lpg, title="Funding gap", detail="d", raised_by=alice
+        )
+
+    def test_resolve_reopen_resolve_keeps_both_resolutions(
+        self, escalation: Escalation, alice: Person, sam: Person
+    ) -> None:
+        """Given an escalation, When it is resolved, reopened with a reason and resolved
+        again, Then both resolutions and the reason are kept in order, the escalation's
+        current state is the latest answer, and each step left its activity event."""
+        before = ActivityEvent.objects.count()
+        services.resolve_escalation(sam.user, escalation, resolution="Partners pay", by=sam)
+        services.reopen_escalation(
+            alice.user, escalation, reason="Two partners withdrew", by=alice, on=TODAY
+        )
+        assert (escalation.status, escalation.resolution) == ("open", "")
+        services.resolve_escalation(sam.user, escalation, resolution="OPCC grant", by=sam)
+        answers = list(escalation.responses.values_list("status", "text", "by"))
+        assert answers == [
+            ("resolved", "Partners pay", sam.pk),
+            ("open", "Two partners withdrew", alice.pk),
+            ("resolved", "OPCC grant", sam.pk),
+        ]
+        assert [r.verb for r in escalation.responses.all()] == ["Resolved", "Reopened", "Resolved"]
+        escalation.refresh_from_db()
+        assert (escalation.status, escalation.resolution, escalation.resolved_by) == (
+            "resolved",
+            "OPCC grant",
+            sam,
+        )
+        events = ActivityEvent.objects.order_by("pk")[before:]
+        assert [e.verb for e in events] == ["resolved", "reopened", "resolved"]
+        assert "Two partners withdrew" in events[1].summary
+
+    def test_reopening_needs_a_reason_that_says_what_to_fix(
+        self, escalation: Escalation, alice: Person
+    ) -> None:
+        services.resolve_escalation(None, escalation, resolution="Done")
+        before = ActivityEvent.objects.count()
+        with pytest.raises(ValidationError) as raised:
+            services.reopen_escalation(None, escalation, reason="  ", by=alice)
+        assert raised.value.message_dict == {
+            "reason": ["Enter why you are reopening the escalation"]
+        }
+        escalation.refresh_from_db()
+        assert (escalation.status, escalation.resolution) == ("resolved", "Done")
+        assert escalation.responses.count() == 1
+        assert ActivityEvent.objects.count() == before
+
+    def test_a_closed_escalation_is_not_answered_again_without_reopening(
+        self, escalation: Escalation
+    ) -> None:
+        services.return_escalation(None, escalation, reason="The LPG can fund it")
+        for answer in (
+            lambda: services.resolve_escalation(None, escalation, resolution="Overwrite"),
+            lambda: services.accept_escalation(None, escalation),
+            lambda: services.return_escalation(None, escalation, reason="Again"),
+        ):
+            with pytest.raises(ValidationError, match="reopen it, giving a reason"):
+                answer()
+        escalation.refresh_from_db()
+        assert (escalation.status, escalation.resolution) == ("returned", "The LPG can fund it")
+        assert escalation.responses.count() == 1
+
+    def test_a_stale_copy_cannot_overwrite_a_newer_answer(self, escalation: Escalation) -> None:
+        """Given two people opened the same open escalation, When the first resolves it and
+        the second (holding the old copy) resolves it too, Then the second is refused: the
+        service reads the status afresh under a row lock."""
+        stale = Escalation.objects.get(pk=escalation.pk)
+        services.resolve_escalation(None, escalation, resolution="First answer")
+        assert stale.status == "open"
+        with pytest.raises(ValidationError, match="already resolved"):
+            services.resolve_escalation(None, stale, resolution="Second answer")
+        assert Escalation.objects.get(pk=escalation.pk).resolution == "First answer"
+
+    def test_only_closed_escalations_reopen_and_accepting_is_kept(
+        self, escalation: Escalation
+    ) -> None:
+        with pytest.raises(ValidationError, match="nothing to reopen"):
+            services.reopen_escalation(None, escalation, reason="Why not")
+        services.accept_escalation(None, escalation, note="On the July agenda")
+        with pytest.raises(ValidationError, match="already accepted"):
+            services.accept_escalation(None, escalation)
+        services.resolve_escalation(None, escalation, resolution="Agreed in July")
+        assert list(escalation.responses.values_list("status", "text")) == [
+            ("accepted", "On the July agenda"),
+            ("resolved", "Agreed in July"),
+        ]
+
+    def test_when_the_event_cannot_be_written_the_answer_is_undone(
+        self, escalation: Escalation, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def broken(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("activity log unavailable")
+
+        monkeypatch.setattr(services, "record_event", broken)
+        with pytest.raises(RuntimeError):
+            services.resolve_escalation(None, escalation, resolution="Lost")
+        escalation.refresh_from_db()
+        assert (escalation.status, escalation.resolution) == ("open", "")
+        assert not escalation.responses.exists()
 
 
 def test_a_meeting_whose_agenda_fails_half_way_writes_nothing(world: World) -> None:
