@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from saferplaces.insight import quality, seasons
+from saferplaces.insight.coverage import district_coverage, months_missing
 from saferplaces.insight.imports import import_incidents, import_police_uk, shipped_mapping
 from saferplaces.insight.indicators import Indicator
 from saferplaces.insight.problems import ImportRejected
@@ -104,9 +105,9 @@ def test_day_window_over_month_level_data_says_so(tmp_path: Path) -> None:
 def test_quality_missing_months_and_out_of_area(tmp_path: Path) -> None:
     store = IncidentStore(tmp_path / "s")
     import_police_uk(store, sample_files(["2014-01", "2014-03"]))
-    missing = quality.missing_months(store, start=date(2014, 1, 1), end=date(2014, 4, 1),
-                                     source="police_uk")  # fmt: skip
-    assert missing == [date(2014, 2, 1), date(2014, 4, 1)]
+    months = [date(2014, m, 1) for m in range(1, 5)]
+    missing = months_missing(district_coverage(store), ["police_uk"], [WEST_LANCS], months)
+    assert missing == {date(2014, 2, 1): [WEST_LANCS], date(2014, 4, 1): [WEST_LANCS]}
     rows = quality.quality_by_month(store, start=date(2014, 1, 1), end=date(2014, 3, 1),
                                     area_districts=[WEST_LANCS])  # fmt: skip
     assert [q.month for q in rows] == ["2014-01", "2014-03"]

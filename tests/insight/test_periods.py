@@ -40,8 +40,10 @@ def test_calendar_custom_and_rolling() -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", ["2014/16", "14/15", "2021-13", "", "next year", "2021-05..2021-01"]
-)
+    "bad",
+    ["2014/16", "14/15", "2021-13", "", "next year", "2021-05..2021-01", "0000/01", "0999",
+     "0000-01", "9999/00"],
+)  # fmt: skip
 def test_bad_input_raises_period_error(bad: str) -> None:
     with pytest.raises(PeriodError):
         parse_period(bad)
@@ -56,14 +58,26 @@ def test_financial_year_label_round_trip(year: int) -> None:
 
 
 @given(months, months)
-def test_previous_is_twelve_months_earlier_and_same_length(a: date, b: date) -> None:
+def test_previous_has_the_same_months_of_the_year_and_never_overlaps(a: date, b: date) -> None:
+    """Given any range, the comparison period is as long, starts in the same month of the
+    year, and ends before the range starts (whole years back, one for up to 12 months)."""
     start, end = min(a, b), max(a, b)
     p = custom(start, end)
     prev = p.previous()
     assert prev.length == p.length
-    assert add_months(prev.start, 12) == p.start and add_months(prev.end, 12) == p.end
+    assert prev.start.month == p.start.month and prev.end.month == p.end.month
+    assert prev.end < p.start
+    back = 12 if p.length <= 12 else 12 * -(-p.length // 12)
+    assert add_months(prev.start, back) == p.start
     assert len(p.months()) == p.length
     assert all(p.contains(m) for m in p.months())
+
+
+def test_eighteen_months_are_compared_with_eighteen_months_two_years_before() -> None:
+    """Given 2013-10..2015-03, the comparison is 2011-10..2013-03: no month on both sides
+    (it was 2012-10..2014-03, six months counted twice)."""
+    prev = parse_period("2013-10..2015-03").previous()
+    assert (prev.start, prev.end) == (date(2011, 10, 1), date(2013, 3, 1))
 
 
 @given(years)

@@ -1,4 +1,4 @@
-"""The Poisson z test and c-chart run rules."""
+"""The exact test for two counts with its minimum, the Poisson z and c-chart run rules."""
 
 from __future__ import annotations
 
@@ -7,7 +7,21 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from saferplaces.insight.stats import c_chart, poisson_z, run_rule_signals, verdict
+import pytest
+from scipy.stats import binom
+
+from saferplaces.insight.stats import (
+    INCREASE,
+    MINIMUM_TOTAL,
+    NORMAL,
+    REDUCTION,
+    TOO_FEW,
+    c_chart,
+    exact_p_value,
+    judge,
+    poisson_z,
+    run_rule_signals,
+)
 
 counts = st.integers(min_value=0, max_value=100_000)
 
@@ -18,9 +32,9 @@ def test_poisson_z_is_antisymmetric(a: int, b: int) -> None:
 
 
 @given(counts)
-def test_poisson_z_zero_when_equal(a: int) -> None:
+def test_equal_counts_are_never_a_change(a: int) -> None:
     assert poisson_z(a, a) == 0.0
-    assert verdict(poisson_z(a, a)) == "within normal variation"
+    assert judge(a, a).verdict in (NORMAL, TOO_FEW)
 
 
 @given(counts, counts)
@@ -34,12 +48,40 @@ def test_poisson_z_monotonic_in_current(a: int, b: int) -> None:
     assert poisson_z(a + 1, b) > poisson_z(a, b)
 
 
-def test_poisson_z_known_value_and_verdicts() -> None:
-    """Given 100 vs 144: z = 2(10 - 12) = -4, a significant reduction."""
+def test_known_values_and_verdicts() -> None:
+    """Given 100 vs 144: z = 2(10 - 12) = -4 and the exact test calls it a reduction;
+    given 4,648 against 5,104 (West Lancashire's All crime, 2014/15), a reduction too."""
     assert poisson_z(100, 144) == -4.0
-    assert verdict(-4.0) == "significant reduction"
-    assert verdict(2.0) == "significant increase"
-    assert verdict(1.9) == "within normal variation"
+    assert judge(100, 144).verdict == REDUCTION
+    assert judge(144, 100).verdict == INCREASE
+    assert judge(4648, 5104).verdict == REDUCTION
+    assert judge(110, 100).verdict == NORMAL
+
+
+def test_exact_p_value_is_the_two_sided_binomial_tail() -> None:
+    """Given 15 against 5, when tested, then p is twice the binomial tail of 15 or more in
+    20 at one half (computed here from scipy's distribution, not its test)."""
+    expected = 2 * binom.sf(14, 20, 0.5)
+    assert exact_p_value(15, 5) == pytest.approx(expected, rel=1e-9)
+    assert exact_p_value(0, 0) == 1.0
+
+
+@pytest.mark.parametrize(("current", "previous"), [(0, 2), (2, 0), (9, 0), (0, 9), (12, 7)])
+def test_small_counts_are_too_few_to_judge(current: int, previous: int) -> None:
+    """Given fewer than the stated minimum in the two periods together, no verdict: the
+    dashboard once called 0 against 2 a significant reduction."""
+    assert current + previous < MINIMUM_TOTAL
+    j = judge(current, previous)
+    assert j.verdict == TOO_FEW and not j.significant and j.p_value is None
+
+
+def test_the_exact_test_disagrees_with_z_where_counts_are_small() -> None:
+    """Given counts past the minimum but still small, the exact test decides: 6 against
+    17 (p = 0.035) is a reduction, while 8 against 17 (z = -2.59, which the normal
+    approximation would call significant, p = 0.11) is within normal variation."""
+    assert judge(6, 17).verdict == REDUCTION
+    assert abs(poisson_z(8, 17)) > 1.96 and judge(8, 17).verdict == NORMAL
+    assert abs(poisson_z(9, 19)) > 1.96 and judge(9, 19).verdict == NORMAL
 
 
 def test_run_rules() -> None:

@@ -1,8 +1,22 @@
-"""Period comparison (Poisson z), rates and monthly control charts for districts.
+"""Indicators for a place and period against the comparison period, and monthly control
+charts, with the guardrails that keep a figure from misleading.
 
-All counts come from the store's pre-aggregated ``rollup_district`` view, which holds
-exactly the counts of the deduplicated ``incidents`` view (each crime once, in its
-first month). One query answers every indicator at once.
+- **Coverage.** A district counts in a month only when the data covers it then
+  (:mod:`saferplaces.insight.coverage`). A place of several districts counts only the
+  districts with data (``districts``) and only the months all of them hold (``months``);
+  the districts left out are named (``districts_without_data``) and a part is never
+  given a verdict for the whole. A place with no data has no count (``None``), never 0.
+- **Like with like.** The comparison period has the same months of the year
+  (:meth:`Period.previous`, never overlapping). A verdict is given only when both sides
+  hold the same months of the year; otherwise the months both hold are compared
+  (``like_for_like``) and the whole reads "incomplete: no verdict".
+- **Small numbers.** The verdict is the exact conditional binomial test with a stated
+  minimum (:func:`saferplaces.insight.stats.judge`).
+- **Series breaks.** Months before a change to police.uk's categories that cuts through
+  an indicator (:func:`saferplaces.insight.schema.comparable_from`) are not counted.
+
+All counts come from the store's ``rollup_district`` (each crime once, in its first
+month); one query answers every indicator, district and month of both periods.
 """
 
 from __future__ import annotations
@@ -10,33 +24,60 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any, TypeAlias
+from typing import Any
 
 import ibis.expr.types as ir
-from ibis.backends.duckdb import Backend as DuckDBBackend
 
+from saferplaces.insight.coverage import POLICE_UK, DistrictCoverage, district_coverage
+from saferplaces.insight.geography import district_name
 from saferplaces.insight.indicators import DEFAULT_INDICATORS, Indicator
-from saferplaces.insight.periods import (
-    Period,
-    add_months,
-    format_month,
-    months_between,
-    parse_month,
-)
-from saferplaces.insight.stats import c_chart, poisson_z, run_rule_signals, verdict
-from saferplaces.insight.store import IncidentStore
+from saferplaces.insight.periods import Period, add_months, format_month, months_between
+from saferplaces.insight.query import StoreLike, backend_of, run, store_fingerprint
+from saferplaces.insight.stats import c_chart, judge, run_rule_signals
 
-StoreLike: TypeAlias = IncidentStore | DuckDBBackend
+PopulationFn = Callable[[Sequence[str], int], int | None]
+"""(district codes, mid-year) → residents of those districts, or None when unknown."""
+
+NO_DATA = "no data"
+INCOMPLETE = "incomplete: no verdict"
+PARTIAL = "partial coverage: no verdict"
+
+__all__ = [
+    "INCOMPLETE",
+    "NO_DATA",
+    "PARTIAL",
+    "Comparison",
+    "IndicatorResult",
+    "PopulationFn",
+    "SeriesPoint",
+    "StoreLike",
+    "backend_of",
+    "held_months",
+    "monthly_counts",
+    "monthly_series",
+    "summarise",
+]
 
 
-def backend_of(store_or_con: StoreLike) -> DuckDBBackend:
-    """The Ibis backend of a store (or the backend itself)."""
-    return store_or_con.connect() if isinstance(store_or_con, IncidentStore) else store_or_con
+@dataclass
+class Comparison:
+    """Two counts over the same months of the year, judged."""
+
+    months: list[str]
+    previous_months: list[str]
+    count: int
+    previous_count: int
+    change: int
+    pct_change: float | None
+    z: float
+    p_value: float | None
+    significant: bool
+    verdict: str
 
 
 @dataclass
 class IndicatorResult:
-    """One indicator for one place and period, against the same period a year earlier."""
+    """One indicator for one place and period, against the comparison period."""
 
     indicator: str
     name: str
@@ -46,68 +87,59 @@ class IndicatorResult:
     start: str
     end: str
     previous_period: str
-    count: int
-    previous_count: int
-    change: int
+    months: list[str]
+    """The months counted in ``count`` (YYYY-MM): those all counted districts hold."""
+    previous_months: list[str]
+    """The months counted in ``previous_count``."""
+    months_expected: int
+    count: int | None
+    previous_count: int | None
+    change: int | None
+    """Only when both sides hold the same months of the year."""
     pct_change: float | None
     rate_per_1000: float | None
     previous_rate_per_1000: float | None
-    z: float
+    population: int | None
+    """Residents of the counted districts (mid-year of the period's first year)."""
+    z: float | None
+    p_value: float | None
     significant: bool
     verdict: str
-    months_expected: int
-    months_with_data: int
-    previous_months_with_data: int
+    reason: str | None
+    """Why there is no verdict, in plain words (None when there is one)."""
+    like_for_like: Comparison | None
+    """The months both sides hold, compared, when the periods hold different months."""
+    districts: list[str]
+    """LAD codes counted."""
+    districts_without_data: list[str]
+    """LAD codes of the place left out: no data for them."""
+    partial: bool
     complete: bool
+    series_break: str | None
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def months_with_data(self) -> int:
+        return len(self.months)
+
+    @property
+    def previous_months_with_data(self) -> int:
+        return len(self.previous_months)
+
+    @property
+    def held(self) -> bool:
+        """Whether there is a figure for the period (a count, possibly 0)."""
+        return self.count is not None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain-JSON form."""
-        return asdict(self)
-
-
-_SQL_CACHE: dict[tuple[Any, ...], str] = {}
-_SQL_CACHE_MAX = 512
-
-
-def _run(
-    backend: DuckDBBackend, key: tuple[Any, ...], build: Callable[[], ir.Table]
-) -> list[tuple[Any, ...]]:
-    """Execute the Ibis expression ``build()``, compiling it once per ``key``.
-
-    Only the compiled SQL is memoised (Ibis expression building and compilation cost
-    more than DuckDB's answer over the rollup); results are always fresh.
-    """
-    sql = _SQL_CACHE.get(key)
-    if sql is None:
-        sql = str(backend.compile(build()))
-        if len(_SQL_CACHE) >= _SQL_CACHE_MAX:
-            _SQL_CACHE.clear()
-        _SQL_CACHE[key] = sql
-    return backend.con.execute(sql).fetchall()
-
-
-def _source_months(store_or_con: StoreLike, start: date, end: date) -> dict[str, set[date]]:
-    """source -> months (first of month) with any data between start and end.
-
-    Read from the manifest for a store (no query); from the rollup for a bare backend.
-    """
-    out: dict[str, set[date]] = {}
-    if isinstance(store_or_con, IncidentStore):
-        for p in store_or_con.partitions():
-            month = parse_month(p.month)
-            if start <= month <= end:
-                out.setdefault(p.source, set()).add(month)
+        out = asdict(self)
+        out["months_with_data"] = self.months_with_data
+        out["previous_months_with_data"] = self.previous_months_with_data
         return out
-    backend = store_or_con
 
-    def build() -> ir.Table:
-        r = backend.table("rollup_district")
-        return r.filter(r.month.between(start, end)).select("source", "month").distinct()
 
-    for source, month in _run(backend, ("months", start, end), build):
-        out.setdefault(source, set()).add(month)
-    return out
+# ---------------------------------------------------------------- sources and coverage
 
 
 def _spec_key(indicators: Sequence[Indicator]) -> tuple[Any, ...]:
@@ -119,12 +151,12 @@ def _spec_key(indicators: Sequence[Indicator]) -> tuple[Any, ...]:
 _RELEVANT: dict[tuple[Any, ...], list[set[str]]] = {}
 
 
-def _relevant_sources(store_or_con: StoreLike, indicators: Sequence[Indicator]) -> list[set[str]]:
+def relevant_sources(store_or_con: StoreLike, indicators: Sequence[Indicator]) -> list[set[str]]:
     """Per indicator, the sources that can supply it: its ``sources`` when given, else
     every source with at least one matching row anywhere in the store (so coverage of
     a fire indicator is judged on fire data, not on police months)."""
     backend = backend_of(store_or_con)
-    fingerprint = store_or_con.fingerprint if isinstance(store_or_con, IncidentStore) else None
+    fingerprint = store_fingerprint(store_or_con)
     key = ("relevant", fingerprint, _spec_key(indicators))
     if fingerprint is not None and key in _RELEVANT:
         return _RELEVANT[key]
@@ -135,7 +167,7 @@ def _relevant_sources(store_or_con: StoreLike, indicators: Sequence[Indicator]) 
             **{f"m{i}": ind.predicate(r).any() for i, ind in enumerate(indicators)}
         )
 
-    rows = _run(backend, ("relevant", _spec_key(indicators)), build)
+    rows = run(backend, ("relevant", _spec_key(indicators)), build) if indicators else []
     out = []
     for i, ind in enumerate(indicators):
         if ind.spec.get("sources"):
@@ -149,11 +181,200 @@ def _relevant_sources(store_or_con: StoreLike, indicators: Sequence[Indicator]) 
     return out
 
 
-def _covered(sources: set[str], by_source: dict[str, set[date]], months: list[date]) -> int:
-    have: set[date] = set()
+def covered_months(
+    coverage: DistrictCoverage, indicator: Indicator, sources: set[str], district: str
+) -> set[date]:
+    """Months in which ``sources`` cover ``district`` for ``indicator``: police.uk months
+    before a category break the indicator cuts through do not count."""
+    brk = indicator.series_break()
+    out: set[date] = set()
     for s in sources:
-        have |= by_source.get(s, set())
-    return sum(1 for m in months if m in have)
+        months = coverage.months([s], district)
+        if s == POLICE_UK and brk is not None:
+            months = {m for m in months if m >= brk.month}
+        out |= months
+    return out
+
+
+def held_months(
+    store_or_con: StoreLike, *, districts: Sequence[str], indicator: Indicator
+) -> tuple[list[str], set[date]]:
+    """The districts with any data for ``indicator``, and the months all of them hold
+    (the months the place has a figure for, when it is made of those districts)."""
+    coverage = district_coverage(store_or_con)
+    sources = relevant_sources(store_or_con, [indicator])[0]
+    have = {d: covered_months(coverage, indicator, sources, d) for d in districts}
+    counted = [d for d in districts if have[d]]
+    if not counted:
+        return [], set()
+    return counted, set.intersection(*(have[d] for d in counted))
+
+
+# ---------------------------------------------------------------- summaries
+
+
+def _names(codes: Sequence[str]) -> str:
+    return ", ".join(district_name(c) or c for c in codes)
+
+
+def _pct(cur: int, before: int) -> float | None:
+    return None if before == 0 else round(100.0 * (cur - before) / before, 2)
+
+
+def _rate(count: int | None, population: int | None) -> float | None:
+    if count is None or not population:
+        return None
+    return round(1000.0 * count / population, 3)
+
+
+def _months_label(months: Sequence[str]) -> str:
+    return f"{months[0]} to {months[-1]}" if len(months) > 1 else months[0]
+
+
+def assess(
+    indicator: Indicator,
+    *,
+    place: str,
+    period: Period,
+    districts: Sequence[str],
+    sources: set[str],
+    coverage: DistrictCoverage,
+    counts: dict[tuple[str, date], int],
+    population: PopulationFn | None = None,
+) -> IndicatorResult:
+    """One indicator's honest figures from per-(district, month) ``counts``."""
+    prev = period.previous()
+    back = 12 * period.years_back
+    cur_months, prev_months = period.months(), prev.months()
+    have = {d: covered_months(coverage, indicator, sources, d) for d in districts}
+    counted = [d for d in districts if have[d] & set(cur_months)]
+    current_held = bool(counted)
+    if not counted:  # nothing this period: still show what the comparison period holds
+        counted = [d for d in districts if have[d] & set(prev_months)]
+    months = [m for m in cur_months if counted and all(m in have[d] for d in counted)]
+    previous = [m for m in prev_months if counted and all(m in have[d] for d in counted)]
+    if not current_held:
+        months = []
+
+    def total(ms: Sequence[date]) -> int | None:
+        return sum(counts.get((d, m), 0) for d in counted for m in ms) if ms else None
+
+    count, previous_count = total(months), total(previous)
+    pop = population(counted, period.start.year) if population and count is not None else None
+    prev_pop = (
+        population(counted, prev.start.year) if population and previous_count is not None else None
+    )
+    missing = [d for d in districts if d not in counted]
+    partial = bool(missing)
+    brk = indicator.series_break()
+    break_note = None
+    if brk is not None and brk.month > prev.start:
+        break_note = f"{brk.note} Months before {brk.month:%B %Y} are not counted."
+    aligned = bool(months) and [add_months(m, -back) for m in months] == previous
+
+    change = pct = z = p = None
+    significant, verdict, reason = False, NO_DATA, None
+    like: Comparison | None = None
+    if count is not None and previous_count is not None and aligned:
+        change, pct = count - previous_count, _pct(count, previous_count)
+    if count is None:
+        reason = f"no data for {place} in {period.label}"
+        if not sources:
+            reason = "no imported source supplies this indicator"
+        elif current_held:
+            reason = f"no month of {period.label} in which {_names(counted)} all hold data"
+    elif partial:
+        verdict, reason = PARTIAL, _partial_reason(counted, missing, len(districts))
+    elif previous_count is None:
+        verdict, reason = INCOMPLETE, f"no data for {prev.label} to compare with"
+    elif not aligned:
+        verdict = INCOMPLETE
+        reason = f"{period.label} holds {len(months)} months and {prev.label} {len(previous)}"
+        both = [m for m in months if add_months(m, -back) in previous]
+        if both:
+            like = _like_for_like(both, back, counted, counts)
+            reason += f"; compared like for like over the {len(both)} months both hold"
+    else:
+        j = judge(count, previous_count)
+        z, p, significant, verdict = round(j.z, 4), j.p_value, j.significant, j.verdict
+        reason = j.verdict if j.too_few else None
+
+    warnings = []
+    if count is not None and len(months) < period.length:
+        warnings.append(f"{period.label}: data for {len(months)} of {period.length} months")
+    if previous_count is not None and len(previous) < prev.length:
+        warnings.append(f"{prev.label}: data for {len(previous)} of {prev.length} months")
+    if partial and reason:
+        warnings.append(reason)
+    if break_note:
+        warnings.append(break_note)
+    return IndicatorResult(
+        indicator=indicator.slug, name=indicator.name, unit=indicator.unit, place=place,
+        period=period.label, start=format_month(period.start), end=format_month(period.end),
+        previous_period=prev.label,
+        months=[format_month(m) for m in months],
+        previous_months=[format_month(m) for m in previous],
+        months_expected=period.length, count=count, previous_count=previous_count,
+        change=change, pct_change=pct, rate_per_1000=_rate(count, pop),
+        previous_rate_per_1000=_rate(previous_count, prev_pop), population=pop,
+        z=z, p_value=p, significant=significant, verdict=verdict, reason=reason,
+        like_for_like=like, districts=list(counted) if count is not None else [],
+        districts_without_data=missing if count is not None else list(districts),
+        partial=partial,
+        complete=(not partial and len(months) == period.length
+                  and len(previous) == prev.length),
+        series_break=break_note, warnings=warnings,
+    )  # fmt: skip
+
+
+def _partial_reason(counted: Sequence[str], missing: Sequence[str], total: int) -> str:
+    if len(counted) <= 5:
+        return f"covers {len(counted)} of {total} districts: {_names(counted)}"
+    return f"covers {len(counted)} of {total} districts; no data for {_names(missing)}"
+
+
+def _like_for_like(
+    months: list[date], back: int, districts: Sequence[str], counts: dict[tuple[str, date], int]
+) -> Comparison:
+    before = [add_months(m, -back) for m in months]
+    cur = sum(counts.get((d, m), 0) for d in districts for m in months)
+    prev = sum(counts.get((d, m), 0) for d in districts for m in before)
+    j = judge(cur, prev)
+    return Comparison(
+        months=[format_month(m) for m in months],
+        previous_months=[format_month(m) for m in before],
+        count=cur, previous_count=prev, change=cur - prev, pct_change=_pct(cur, prev),
+        z=round(j.z, 4), p_value=j.p_value, significant=j.significant, verdict=j.verdict,
+    )  # fmt: skip
+
+
+def district_month_counts(
+    store_or_con: StoreLike,
+    *,
+    districts: Sequence[str],
+    start: date,
+    end: date,
+    indicators: Sequence[Indicator],
+) -> list[dict[tuple[str, date], int]]:
+    """Per indicator: (district, month) → count between ``start`` and ``end`` (one query)."""
+    backend = backend_of(store_or_con)
+    names = [f"c{i}" for i in range(len(indicators))]
+
+    def build() -> ir.Table:
+        r = backend.table("rollup_district")
+        base = r.filter(r.district.isin(list(districts)), r.month.between(start, end))
+        aggs = {names[i]: base.n.sum(where=ind.predicate(base)) for i, ind in enumerate(indicators)}
+        return base.group_by(["district", "month"]).aggregate(**aggs)
+
+    key = ("district-months", tuple(districts), start, end, _spec_key(indicators))
+    out: list[dict[tuple[str, date], int]] = [{} for _ in indicators]
+    if not indicators or not districts:
+        return out
+    for district, month, *values in run(backend, key, build):
+        for i, v in enumerate(values):
+            if v:
+                out[i][(str(district), month)] = int(v)
+    return out
 
 
 def summarise(
@@ -163,71 +384,46 @@ def summarise(
     place: str,
     period: Period,
     indicators: Sequence[Indicator] = DEFAULT_INDICATORS,
-    population: int | None = None,
-    previous_population: int | None = None,
+    population: PopulationFn | None = None,
 ) -> list[IndicatorResult]:
     """Every indicator for ``districts`` in ``period`` against ``period.previous()``.
 
-    Two queries in all: one aggregate over the rollup for all indicators, one listing
-    which months have data (coverage). ``population`` gives rates per 1,000 residents.
+    ``population`` gives rates per 1,000 residents of the districts counted.
     """
-    backend = backend_of(store_or_con)
     prev = period.previous()
-    names = [f"{kind}{i}" for i in range(len(indicators)) for kind in ("c", "p")]
-
-    def build() -> ir.Table:
-        r = backend.table("rollup_district")
-        base = r.filter(r.district.isin(list(districts)), r.month.between(prev.start, period.end))
-        in_cur = base.month >= period.start
-        in_prev = base.month <= prev.end
-        aggs = {}
-        for i, ind in enumerate(indicators):
-            pred = ind.predicate(base)
-            aggs[f"c{i}"] = base.n.sum(where=pred & in_cur)
-            aggs[f"p{i}"] = base.n.sum(where=pred & in_prev)
-        return base.aggregate(**{k: aggs[k] for k in names})
-
-    key = ("summary", tuple(districts), period.start, period.end, _spec_key(indicators))
-    rows = _run(backend, key, build) if indicators else [()]
-    values = dict(zip(names, rows[0], strict=True))
-    by_source = _source_months(store_or_con, prev.start, period.end)
-    relevant = _relevant_sources(store_or_con, indicators)
-    results = []
-    for i, ind in enumerate(indicators):
-        cur, before = int(values.get(f"c{i}") or 0), int(values.get(f"p{i}") or 0)
-        z = poisson_z(cur, before)
-        cov = _covered(relevant[i], by_source, period.months())
-        pcov = _covered(relevant[i], by_source, prev.months())
-        warnings = []
-        if not relevant[i]:
-            warnings.append("no imported source supplies this indicator")
-        if cov < period.length:
-            warnings.append(f"{period.label}: data for {cov} of {period.length} months")
-        if pcov < prev.length:
-            warnings.append(f"{prev.label}: data for {pcov} of {prev.length} months")
-        pop_before = previous_population if previous_population is not None else population
-        results.append(
-            IndicatorResult(
-                indicator=ind.slug, name=ind.name, unit=ind.unit, place=place,
-                period=period.label, start=format_month(period.start),
-                end=format_month(period.end), previous_period=prev.label,
-                count=cur, previous_count=before, change=cur - before,
-                pct_change=None if before == 0 else round(100.0 * (cur - before) / before, 2),
-                rate_per_1000=_rate(cur, population),
-                previous_rate_per_1000=_rate(before, pop_before),
-                z=round(z, 4), significant=abs(z) > 1.96, verdict=verdict(z),
-                months_expected=period.length, months_with_data=cov,
-                previous_months_with_data=pcov,
-                complete=cov == period.length and pcov == prev.length, warnings=warnings,
-            )
-        )  # fmt: skip
-    return results
+    coverage = district_coverage(store_or_con)
+    sources = relevant_sources(store_or_con, indicators)
+    counts = district_month_counts(store_or_con, districts=districts, start=prev.start,
+                                   end=period.end, indicators=indicators)  # fmt: skip
+    return [
+        assess(ind, place=place, period=period, districts=districts, sources=sources[i],
+               coverage=coverage, counts=counts[i], population=population)
+        for i, ind in enumerate(indicators)
+    ]  # fmt: skip
 
 
-def _rate(count: int, population: int | None) -> float | None:
-    if not population:
-        return None
-    return round(1000.0 * count / population, 3)
+def by_district(
+    store_or_con: StoreLike,
+    *,
+    districts: Sequence[str],
+    period: Period,
+    indicator: Indicator,
+    population: PopulationFn | None = None,
+) -> list[IndicatorResult]:
+    """The indicator for each of ``districts`` on its own (one query for all)."""
+    prev = period.previous()
+    coverage = district_coverage(store_or_con)
+    sources = relevant_sources(store_or_con, [indicator])[0]
+    counts = district_month_counts(store_or_con, districts=districts, start=prev.start,
+                                   end=period.end, indicators=[indicator])[0]  # fmt: skip
+    return [
+        assess(indicator, place=district_name(d) or d, period=period, districts=[d],
+               sources=sources, coverage=coverage, counts=counts, population=population)
+        for d in districts
+    ]  # fmt: skip
+
+
+# ---------------------------------------------------------------- monthly series
 
 
 @dataclass
@@ -267,7 +463,7 @@ def monthly_counts(
         return t.group_by("month").aggregate(n=t.n.sum())
 
     key = ("monthly", tuple(districts), start, end, _spec_key([indicator]))
-    return {m: int(n) for m, n in _run(backend, key, build)}
+    return {m: int(n) for m, n in run(backend, key, build)}
 
 
 def monthly_series(
@@ -280,16 +476,20 @@ def monthly_series(
 ) -> list[SeriesPoint]:
     """A c-chart of monthly counts with 3sigma limits and run-rule signals.
 
-    A month with no data for the indicator's sources at all is a gap (count None),
-    not a zero; gaps are excluded from the mean and break runs.
+    It counts the districts with data in the window and, within the first and last month
+    they all hold, marks a month that any of them lacks as a gap (count None), never a
+    zero; gaps are excluded from the mean and break runs. Empty months before the first
+    and after the last month held are left out: the chart starts and ends with data.
     """
-    counts = monthly_counts(store_or_con, districts=districts, indicator=indicator,
-                            start=start, end=end)  # fmt: skip
-    by_source = _source_months(store_or_con, start, end)
-    sources = _relevant_sources(store_or_con, [indicator])[0]
-    have: set[date] = set().union(*(by_source.get(s, set()) for s in sources))
-    months = [add_months(start, i) for i in range(months_between(start, end))]
-    values: list[int | None] = [counts.get(m, 0) if m in have else None for m in months]
+    window = [add_months(start, i) for i in range(months_between(start, end))]
+    counted, place_months = held_months(store_or_con, districts=districts, indicator=indicator)
+    held = [m for m in window if m in place_months]
+    if not held:
+        return []
+    months = [m for m in window if held[0] <= m <= held[-1]]
+    counts = monthly_counts(store_or_con, districts=counted, indicator=indicator,
+                            start=months[0], end=months[-1])  # fmt: skip
+    values: list[int | None] = [counts.get(m, 0) if m in held else None for m in months]
     limits = c_chart(values)
     signals = run_rule_signals(values, limits)
     return [
@@ -306,13 +506,3 @@ def monthly_series(
         )
         for m, v, sig in zip(months, values, signals, strict=True)
     ]
-
-
-__all__ = [
-    "IndicatorResult",
-    "SeriesPoint",
-    "backend_of",
-    "monthly_counts",
-    "monthly_series",
-    "summarise",
-]

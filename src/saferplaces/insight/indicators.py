@@ -18,7 +18,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from saferplaces.insight.schema import ASB, CATEGORIES
+from saferplaces.insight.schema import ASB, CATEGORIES, LEGACY_INTO, SeriesBreak, comparable_from
 
 SPEC_KEYS = frozenset({"sources", "datasets", "categories", "exclude_categories", "flags_any"})
 
@@ -42,6 +42,23 @@ class Indicator:
     def predicate(self, table: ir.Table) -> ir.BooleanValue:
         """The spec compiled to an Ibis boolean expression over ``table``."""
         return compile_spec(self.spec, table)
+
+    def police_categories(self) -> set[str] | None:
+        """The police.uk categories (current and retired) this indicator counts, or None
+        when it counts no police.uk rows."""
+        sources = self.spec.get("sources")
+        if sources and "police_uk" not in sources:
+            return None
+        wanted = self.spec.get("categories") or [
+            c.slug for c in CATEGORIES if c.family in ("crime", "asb")
+        ]
+        return set(wanted) - set(self.spec.get("exclude_categories", ()))
+
+    def series_break(self) -> SeriesBreak | None:
+        """The latest change to police.uk's category list this indicator cuts through
+        (its months before then are not comparable), or None."""
+        categories = self.police_categories()
+        return comparable_from(categories) if categories else None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-serialisable form (round-trips through :meth:`from_dict`)."""
@@ -124,6 +141,29 @@ DEFAULT_INDICATORS: tuple[Indicator, ...] = (
     Indicator("domestic-abuse", "Domestic abuse", "incidents", {"flags_any": ("domestic-abuse",)}),
 )  # fmt: skip
 """The indicators every partnership starts with."""
+
+
+def category_indicators(headline: Indicator) -> list[Indicator]:
+    """One indicator per category of today's list that ``headline`` counts (a retired
+    name counted with the category it became), so that a breakdown by category is made
+    by the same rules as the cards and every row agrees with them."""
+    counted = headline.police_categories()
+    if counted is None:
+        return []
+    out = []
+    for category in CATEGORIES:
+        if category.legacy or category.family not in ("crime", "asb"):
+            continue
+        slugs = [category.slug, *(old for old, new in LEGACY_INTO.items() if new == category.slug)]
+        slugs = [s for s in slugs if s in counted]
+        if category.slug not in slugs:
+            continue
+        spec = {
+            k: v for k, v in headline.spec.items() if k not in ("categories", "exclude_categories")
+        }
+        out.append(Indicator(category.slug, category.label, headline.unit,
+                             {**spec, "categories": tuple(slugs)}))  # fmt: skip
+    return out
 
 
 def indicator_by_slug(slug: str, indicators: Sequence[Indicator] = DEFAULT_INDICATORS) -> Indicator:

@@ -1,7 +1,8 @@
 """Reporting periods: financial years, calendar years, custom and rolling ranges.
 
 A period is a whole number of months, ``start`` and ``end`` inclusive, each the first
-day of its month.
+day of its month. A period is compared with the same months of the year in an earlier
+year (:meth:`Period.previous`), never with a range that overlaps it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,17 @@ from datetime import date
 
 class PeriodError(ValueError):
     """A period could not be parsed or is not a valid range of months."""
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""Years outside this range are not periods anyone reports on (and ``0000/01`` must not
+reach ``datetime.date``)."""
+
+
+def _check_year(year: int, text: str) -> int:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PeriodError(f"{text!r}: the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+    return year
 
 
 def month_start(value: date) -> date:
@@ -37,7 +49,7 @@ def parse_month(text: str) -> date:
     m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})(?:-01)?\s*", text)
     if not m:
         raise PeriodError(f"{text!r} is not a month; expected YYYY-MM")
-    year, month = int(m.group(1)), int(m.group(2))
+    year, month = _check_year(int(m.group(1)), text), int(m.group(2))
     if not 1 <= month <= 12:
         raise PeriodError(f"{text!r}: month must be 01 to 12")
     return date(year, month, 1)
@@ -76,9 +88,17 @@ class Period:
         start, end = add_months(self.start, months), add_months(self.end, months)
         return Period(_label_for(start, end, self.label), start, end)
 
+    @property
+    def years_back(self) -> int:
+        """How many whole years :meth:`previous` goes back: one for a period of up to 12
+        months, more for a longer one so that the two never overlap."""
+        return max(1, -(-self.length // 12))
+
     def previous(self) -> Period:
-        """The same period one year earlier."""
-        return self.shift(-12)
+        """The comparison period: the same months of the year, as many whole years
+        earlier as it takes not to overlap (one year for periods of up to 12 months;
+        18 months from 2013-10 are compared with 18 months from 2011-10)."""
+        return self.shift(-12 * self.years_back)
 
     def contains(self, month: date) -> bool:
         """Whether ``month`` (any day) falls inside the period."""
@@ -129,14 +149,14 @@ def parse_period(text: str) -> Period:
     """
     s = text.strip()
     if m := re.fullmatch(r"(\d{4})\s*/\s*(\d{2}|\d{4})", s):
-        first = int(m.group(1))
+        first = _check_year(int(m.group(1)), text)
         second = int(m.group(2))
         expected = first + 1 if len(m.group(2)) == 4 else (first + 1) % 100
         if second != expected:
             raise PeriodError(f"{text!r}: a financial year runs into the next year")
         return financial_year(first)
     if re.fullmatch(r"\d{4}", s):
-        return calendar_year(int(s))
+        return calendar_year(_check_year(int(s), text))
     if m := re.fullmatch(r"(\S+)\s*(?:\.\.|to|\u2013|\u2014)\s*(\S+)", s):
         return custom(m.group(1), m.group(2))
     if re.fullmatch(r"\d{4}-\d{1,2}", s):

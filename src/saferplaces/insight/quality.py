@@ -1,4 +1,5 @@
-"""Data quality per source, dataset and month: gaps, unlocated rows, rows out of area."""
+"""Data quality per source, dataset and month: unlocated rows and rows out of area (the
+months and districts not covered are answered by ``coverage``)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from saferplaces.insight.compare import StoreLike, backend_of
-from saferplaces.insight.periods import add_months, format_month, months_between
+from saferplaces.insight.periods import format_month
+from saferplaces.insight.query import StoreLike, backend_of
 
 
 @dataclass
@@ -27,28 +28,6 @@ class MonthQuality:
     def as_dict(self) -> dict[str, Any]:
         """Plain-JSON form."""
         return asdict(self)
-
-
-def missing_months(
-    store_or_con: StoreLike,
-    *,
-    start: date,
-    end: date,
-    source: str | None = None,
-    dataset: str | None = None,
-) -> list[date]:
-    """Months in ``start``..``end`` with no rows at all for the source/dataset."""
-    t = backend_of(store_or_con).table("rollup_district")
-    t = t.filter(t.month.between(start, end))
-    if source:
-        t = t.filter(t.source == source)
-    if dataset:
-        t = t.filter(t.dataset == dataset)
-    expr = t.select("month").distinct()
-    backend = expr._find_backend()
-    have = {r[0] for r in backend.con.execute(str(backend.compile(expr))).fetchall()}
-    months = [add_months(start, i) for i in range(months_between(start, end))]
-    return [m for m in months if m not in have]
 
 
 def quality_by_month(

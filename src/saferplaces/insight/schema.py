@@ -7,8 +7,9 @@ Every source reader produces rows in :data:`INCIDENT_SCHEMA`; every query in
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import pyarrow as pa
 
@@ -122,7 +123,7 @@ POLICE_UK_LABELS: tuple[str, ...] = (
 """The 14 current police.uk crime types."""
 
 POLICE_UK_LEGACY_LABELS: tuple[str, ...] = ("Violent crime", "Public disorder and weapons")
-"""Crime types police.uk used before May 2013."""
+"""Crime types police.uk used before May 2013 (retired names; see :data:`SERIES_BREAKS`)."""
 
 FIRE_CATEGORIES: tuple[tuple[str, str], ...] = (
     ("deliberate-primary-fire", "Deliberate primary fire"),
@@ -150,6 +151,85 @@ for _slug, _label in FIRE_CATEGORIES:
 
 ASB = "anti-social-behaviour"
 """Slug of police.uk anti-social behaviour."""
+
+
+LEGACY_INTO: dict[str, str] = {"violent-crime": "violence-and-sexual-offences"}
+"""A retired police.uk category and the one category of today's list it became (with a
+series break: see :data:`SERIES_BREAKS`). "Public disorder and weapons" is not here: it
+split into two and cannot be put back into either."""
+
+
+@dataclass(frozen=True)
+class SeriesBreak:
+    """A month from which police.uk counted some crimes under other categories.
+
+    The crimes of ``before`` (categories used up to the month before ``month``) are
+    the crimes of ``after`` (categories used from ``month``). A count that takes some
+    but not all of either side (one part of a split) is not comparable across the
+    break; one that takes all of both, or none, is.
+    """
+
+    month: date
+    before: frozenset[str]
+    after: frozenset[str]
+    note: str
+
+    def splits(self, categories: Collection[str]) -> bool:
+        """Whether counting ``categories`` cuts through this break."""
+        s = set(categories)
+        return any(0 < len(side & s) < len(side) for side in (self.before, self.after))
+
+
+SERIES_BREAKS: tuple[SeriesBreak, ...] = (
+    SeriesBreak(
+        date(2011, 9, 1),
+        frozenset({"other-crime"}),
+        frozenset({"other-crime", "criminal-damage-and-arson", "drugs", "other-theft",
+                   "public-disorder-and-weapons", "shoplifting"}),
+        "From September 2011 police.uk split criminal damage and arson, drugs, other theft, "
+        "public disorder and weapons, and shoplifting out of Other crime.",
+    ),
+    SeriesBreak(
+        date(2013, 5, 1),
+        frozenset({"violent-crime", "other-crime"}),
+        frozenset({"violence-and-sexual-offences", "other-crime"}),
+        "From May 2013 police.uk counts sexual offences (before: in Other crime) with "
+        "violence, as Violence and sexual offences (before: Violent crime).",
+    ),
+    SeriesBreak(
+        date(2013, 5, 1),
+        frozenset({"public-disorder-and-weapons"}),
+        frozenset({"public-order", "possession-of-weapons"}),
+        "From May 2013 police.uk splits Public disorder and weapons into Public order and "
+        "Possession of weapons; earlier months cannot be split.",
+    ),
+    SeriesBreak(
+        date(2013, 5, 1),
+        frozenset({"other-theft"}),
+        frozenset({"other-theft", "bicycle-theft", "theft-from-the-person"}),
+        "From May 2013 police.uk splits Bicycle theft and Theft from the person out of "
+        "Other theft; earlier months cannot be split.",
+    ),
+)  # fmt: skip
+"""Changes to police.uk's category list over its history (published from December 2010)."""
+
+
+def breaks_cut(categories: Collection[str]) -> list[SeriesBreak]:
+    """The series breaks that counting ``categories`` cuts through, oldest first."""
+    return [b for b in SERIES_BREAKS if b.splits(categories)]
+
+
+def comparable_from(categories: Collection[str]) -> SeriesBreak | None:
+    """The latest break that ``categories`` cut through: months before its ``month`` do
+    not count the same crimes as today's list and are not compared (``None``: the
+    series is whole)."""
+    cut = breaks_cut(categories)
+    return cut[-1] if cut else None
+
+
+def current_police_categories() -> list[str]:
+    """Today's police.uk categories (slugs), in the published order."""
+    return [slugify(label) for label in POLICE_UK_LABELS]
 
 
 def police_uk_label_to_slug() -> dict[str, str]:

@@ -15,8 +15,9 @@ from typing import Any
 
 import ibis.expr.types as ir
 
-from saferplaces.insight.compare import StoreLike, backend_of
 from saferplaces.insight.indicators import Indicator
+from saferplaces.insight.periods import add_months, format_month, month_start, months_between
+from saferplaces.insight.query import StoreLike, backend_of
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,38 @@ def window_counts(
     years: Sequence[int],
     indicator: Indicator,
     districts: Sequence[str] | None = None,
+    held: set[date] | None = None,
 ) -> list[WindowResult]:
-    """Count ``indicator`` inside ``window`` for each of ``years`` (one query per call)."""
+    """Count ``indicator`` inside ``window`` for each of ``years`` (one query per call).
+
+    ``held``: the months the place has data for; a year whose window touches a month
+    not held has no count (``None``, with the reason), never a zero.
+    """
+    results = _window_counts(store_or_con, window, years=years, indicator=indicator,
+                             districts=districts)  # fmt: skip
+    if held is None:
+        return results
+    out = []
+    for r in results:
+        first = month_start(date.fromisoformat(r.start))
+        last = month_start(date.fromisoformat(r.end))
+        months = [add_months(first, i) for i in range(months_between(first, last))]
+        gone = [format_month(x) for x in months if x not in held]
+        if gone and r.count is not None:
+            r = WindowResult(r.window, r.year, r.start, r.end, None, r.resolution_ok,
+                             "no data for " + ", ".join(gone))  # fmt: skip
+        out.append(r)
+    return out
+
+
+def _window_counts(
+    store_or_con: StoreLike,
+    window: MonthWindow | DayWindow,
+    *,
+    years: Sequence[int],
+    indicator: Indicator,
+    districts: Sequence[str] | None = None,
+) -> list[WindowResult]:
     backend = backend_of(store_or_con)
     t = backend.table("incidents")
     t = t.filter(indicator.predicate(t))

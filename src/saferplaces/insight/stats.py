@@ -1,4 +1,17 @@
-"""Small statistics for judging change: the Poisson z test and c-chart run rules."""
+"""Small statistics for judging change: the exact test for two counts, the Poisson z and
+c-chart run rules.
+
+A change between two counts is judged with the conditional binomial test: when two
+counts come from Poisson processes with the same rate over equal exposure (the same
+months of the year on both sides), then, given their total ``n``, the current count is
+Binomial(``n``, 1/2). The two-sided p-value of that exact test decides the verdict at
+the 95% level. It is exact for small counts, where the normal approximation behind the
+Poisson z = 2(√current − √previous) calls 0 against 2 a "significant reduction".
+
+Below :data:`MINIMUM_TOTAL` incidents in the two periods together no verdict is given
+at all ("too few to judge"): a handful of incidents says little about a partnership's
+performance whatever a test says.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +19,70 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from scipy.stats import binomtest
+
 Z_CRITICAL = 1.96
+ALPHA = 0.05
+"""Two-sided significance level of every verdict."""
+MINIMUM_TOTAL = 20
+"""Fewer incidents than this in the two periods together: too few to judge."""
+
+INCREASE = "significant increase"
+REDUCTION = "significant reduction"
+NORMAL = "within normal variation"
+TOO_FEW = "too few to judge"
+
+TEST_NAME = "exact conditional binomial test for two Poisson counts (two-sided, 95%)"
 
 
 def poisson_z(current: int, previous: int) -> float:
     """z = 2(sqrt current - sqrt previous): approximately standard normal when the two
-    counts come from the same Poisson rate."""
+    counts come from the same Poisson rate (shown as a measure of size, not the test)."""
     if current < 0 or previous < 0:
         raise ValueError("counts must be non-negative")
     return 2.0 * (math.sqrt(current) - math.sqrt(previous))
 
 
-def verdict(z: float, critical: float = Z_CRITICAL) -> str:
-    """``"significant increase"``, ``"significant reduction"`` or
-    ``"within normal variation"``."""
-    if z > critical:
-        return "significant increase"
-    if z < -critical:
-        return "significant reduction"
-    return "within normal variation"
+def exact_p_value(current: int, previous: int) -> float:
+    """Two-sided p-value of the conditional binomial test of equal Poisson rates."""
+    if current < 0 or previous < 0:
+        raise ValueError("counts must be non-negative")
+    total = current + previous
+    if total == 0:
+        return 1.0
+    return float(binomtest(current, total, 0.5, alternative="two-sided").pvalue)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Whether a change between two like-for-like counts is bigger than chance."""
+
+    verdict: str
+    significant: bool
+    p_value: float | None
+    z: float
+
+    @property
+    def too_few(self) -> bool:
+        return self.verdict == TOO_FEW
+
+
+def judge(
+    current: int, previous: int, *, alpha: float = ALPHA, minimum: int = MINIMUM_TOTAL
+) -> Judgement:
+    """The verdict on ``current`` against ``previous`` (counts over the same months).
+
+    ``"too few to judge"`` below ``minimum`` incidents in all; otherwise the exact test
+    at ``alpha``: ``"significant increase"``, ``"significant reduction"`` or
+    ``"within normal variation"``.
+    """
+    z = poisson_z(current, previous)
+    if current + previous < minimum:
+        return Judgement(TOO_FEW, False, None, z)
+    p = exact_p_value(current, previous)
+    if p < alpha and current != previous:
+        return Judgement(INCREASE if current > previous else REDUCTION, True, p, z)
+    return Judgement(NORMAL, False, p, z)
 
 
 @dataclass(frozen=True)
