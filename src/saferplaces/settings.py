@@ -2,15 +2,19 @@
 
 Development (the default) runs on SQLite inside the data directory with a secret key
 generated into that directory. Production (`SAFERPLACES_ENV=production`) refuses to
-start without `SECRET_KEY` and turns on every `check --deploy` protection.
+start without `SECRET_KEY` and turns on every `check --deploy` protection. DEBUG is off
+everywhere unless `DEBUG=true` says otherwise (a developer's choice, never the demo's):
+an error shows the GOV.UK error page, not the settings and the data directory.
 """
 
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from saferplaces.env import env_bool, env_int, env_list, env_path, env_str
@@ -21,7 +25,7 @@ ENVIRONMENT = env_str("SAFERPLACES_ENV", "development")
 if ENVIRONMENT not in {"development", "production"}:
     raise ImproperlyConfigured("SAFERPLACES_ENV must be development or production")
 PRODUCTION = ENVIRONMENT == "production"
-DEBUG = env_bool("DEBUG", not PRODUCTION)
+DEBUG = env_bool("DEBUG", False)
 
 DATA_DIR = env_path("SAFERPLACES_DATA_DIR", Path.cwd() / "var")
 INCIDENT_STORE_DIR = DATA_DIR / "incidents"
@@ -53,6 +57,8 @@ SUPPRESSION_THRESHOLD = env_int("SAFERPLACES_SUPPRESSION_THRESHOLD", 5)
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
+    "csp",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -69,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "saferplaces.urls"
@@ -134,6 +142,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in resists guessing (django-axes): after SAFERPLACES_LOGIN_FAILURE_LIMIT failures
+# the username is locked out *from that address* for SAFERPLACES_LOCKOUT_MINUTES, and
+# every further try while locked restarts the wait. The address is REMOTE_ADDR only
+# (X-Forwarded-For is not trusted, so it cannot be forged to dodge the count); behind a
+# reverse proxy every client shares the proxy's address, and the lock is then per username.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("SAFERPLACES_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SAFERPLACES_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "saferplaces.web.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "saferplaces.web.views.client_address"
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -143,6 +167,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic fills it; whitenoise wants it
+# Whitenoise serves /static/ whatever DEBUG says: from STATIC_ROOT after collectstatic (the
+# demo and production), and in development straight from the apps' static folders too, so
+# `saferplaces serve` works before collectstatic has run.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -152,6 +180,31 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
+}
+
+# Content-Security-Policy (django-csp): everything from this site and nothing inline but
+# GOV.UK Frontend's one-line `js-enabled` snippet (allowed by its hash, which GOV.UK
+# Frontend publishes; tests/web/test_security.py checks it against base.html), <style>
+# elements that carry the request's nonce, and the tooltip stylesheet that vega-embed's
+# vega-tooltip puts in the page (allowed by its hash: rebuilding Vega may change it, and
+# tests/browser/test_csp.py then fails). No 'unsafe-inline', no 'unsafe-eval': Vega
+# evaluates expressions with vega-interpreter, not `new Function`. Scripts may still set
+# element.style (Leaflet does); they may not write style="" attributes.
+GOVUK_JS_ENABLED_HASH = "'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='"
+VEGA_TOOLTIP_STYLE_HASH = "'sha256-3DGwvqeuzfpl1OM1mb285/TwB5+qWlC5a2FoZJ0askE='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, GOVUK_JS_ENABLED_HASH],
+        "style-src": [SELF, NONCE, VEGA_TOOLTIP_STYLE_HASH],
+        "img-src": [SELF],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -57,3 +57,51 @@ def test_cli_help_lists_our_commands(args: list[str], tmp_path: Path) -> None:
     assert result.returncode == 0
     for command in ("demo", "serve", "import", "indicators"):
         assert command in result.stdout
+
+
+def _setting(name: str, env: dict[str, str], tmp_path: Path) -> str:
+    code = f"from django.conf import settings; print(settings.{name})"
+    result = _run(["shell", "--no-imports", "-c", code], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("env", "debug"),
+    [
+        ({}, "False"),
+        ({"SAFERPLACES_ENV": "development"}, "False"),
+        ({"DEBUG": "true"}, "True"),
+    ],
+)
+def test_debug_is_off_unless_a_developer_turns_it_on(
+    env: dict[str, str], debug: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo and development run with DEBUG off (an error shows the GOV.UK page, not
+    the settings); `DEBUG=true` turns it on for a developer."""
+    monkeypatch.delenv("DEBUG", raising=False)
+    assert _setting("DEBUG", env, tmp_path) == debug
+
+
+def test_sign_in_lockout_is_configured_from_the_environment(tmp_path: Path) -> None:
+    env = {"SAFERPLACES_LOGIN_FAILURE_LIMIT": "3", "SAFERPLACES_LOCKOUT_MINUTES": "30"}
+    assert _setting("AXES_FAILURE_LIMIT", env, tmp_path) == "3"
+    assert _setting("AXES_COOLOFF_TIME", env, tmp_path) == "0:30:00"
+    assert _setting("AXES_FAILURE_LIMIT", {}, tmp_path) == "5"
+    assert _setting("AXES_COOLOFF_TIME", {}, tmp_path) == "0:15:00"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SAFERPLACES_LOGIN_FAILURE_LIMIT": "five"}, "must be a whole number"),
+        ({"SAFERPLACES_LOGIN_FAILURE_LIMIT": "0"}, "must be 1 or more"),
+        ({"SAFERPLACES_LOCKOUT_MINUTES": "-5"}, "must be 1 or more"),
+    ],
+)
+def test_a_bad_lockout_setting_fails_loudly(
+    env: dict[str, str], message: str, tmp_path: Path
+) -> None:
+    result = _run(["check"], env, tmp_path)
+    assert result.returncode != 0
+    assert message in result.stderr

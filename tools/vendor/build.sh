@@ -29,6 +29,7 @@ GOVUK_V="$(ver govuk-frontend)"
 VEGA_V="$(ver vega)"
 VL_V="$(ver vega-lite)"
 VE_V="$(ver vega-embed)"
+VI_V="$(ver vega-interpreter)"
 LEAFLET_V="$(ver leaflet)"
 HTMX_V="$(ver htmx.org)"
 SASS_V="$(ver sass)"
@@ -77,17 +78,36 @@ MD
 
 # ---------------------------------------------------------------- Vega
 copy_js "$NM/vega/build/vega.min.js" "$OUT/vega/vega.min.js"
+# vega-interpreter evaluates Vega expressions without `new Function`, so the pages' Content-
+# Security-Policy needs no 'unsafe-eval'. It ships only as an ES module importing vega-util;
+# wrap it as a classic script that takes vega-util's functions from the `vega` global and
+# sets `window.vegaInterpreter`, and append it to vega.min.js so that every page that loads
+# Vega has it (pass {ast: true, expr: vegaInterpreter.expressionInterpreter} to vegaEmbed).
+VI_SRC="$NM/vega-interpreter/build/vega-interpreter.js"
+grep -q "^import { ascending, isString, DisallowedObjectProperties } from 'vega-util';$" "$VI_SRC" \
+  || { echo "ERROR: vega-interpreter's imports changed: update the wrapper in build.sh" >&2; exit 1; }
+grep -q "^export { expression as expressionInterpreter };$" "$VI_SRC" \
+  || { echo "ERROR: vega-interpreter's export changed: update the wrapper in build.sh" >&2; exit 1; }
+{
+  printf '\n/* vega-interpreter %s (BSD-3-Clause, LICENSE-vega-interpreter.txt), wrapped by tools/vendor/build.sh */\n' "$VI_V"
+  printf '(function (vegaUtil) {\n"use strict";\n'
+  printf 'var ascending = vegaUtil.ascending, isString = vegaUtil.isString, DisallowedObjectProperties = vegaUtil.DisallowedObjectProperties;\n'
+  sed -e '/^import .* from .vega-util.;$/d' -e '/^\/\/# sourceMappingURL=/d' -e 's/^export { expression as expressionInterpreter };$/window.vegaInterpreter = { expressionInterpreter: expression };/' "$VI_SRC"
+  printf '})(window.vega);\n'
+} >> "$OUT/vega/vega.min.js"
 copy_js "$NM/vega-lite/build/vega-lite.min.js" "$OUT/vega/vega-lite.min.js"
 copy_js "$NM/vega-embed/build/vega-embed.min.js" "$OUT/vega/vega-embed.min.js"
 cp "$NM/vega/LICENSE" "$OUT/vega/LICENSE-vega.txt"
 cp "$NM/vega-lite/LICENSE" "$OUT/vega/LICENSE-vega-lite.txt"
 cp "$NM/vega-embed/LICENSE" "$OUT/vega/LICENSE-vega-embed.txt"
+cp "$NM/vega-interpreter/LICENSE" "$OUT/vega/LICENSE-vega-interpreter.txt"
 cat > "$OUT/vega/README.md" <<MD
 # Vega, Vega-Lite, Vega-Embed (vendored)
 
 | file | package | version | licence | global |
 | --- | --- | --- | --- | --- |
 | \`vega.min.js\` | \`vega\` | ${VEGA_V} | BSD-3-Clause (\`LICENSE-vega.txt\`) | \`vega\` |
+| (appended to \`vega.min.js\`) | \`vega-interpreter\` | ${VI_V} | BSD-3-Clause (\`LICENSE-vega-interpreter.txt\`) | \`vegaInterpreter\` |
 | \`vega-lite.min.js\` | \`vega-lite\` | ${VL_V} | BSD-3-Clause (\`LICENSE-vega-lite.txt\`) | \`vegaLite\` |
 | \`vega-embed.min.js\` | \`vega-embed\` | ${VE_V} | BSD-3-Clause (\`LICENSE-vega-embed.txt\`) | \`vegaEmbed\` |
 
@@ -95,6 +115,16 @@ These are the packages' UMD browser builds: load them with classic
 \`<script>\` tags **in this order** (vega-lite needs \`vega\`, vega-embed needs
 both), then call e.g. \`vegaEmbed(el, spec, {renderer: "svg", actions: false})\`.
 Source-map comments are stripped (no .map files are shipped).
+
+## Content-Security-Policy
+
+The site's policy has no \`'unsafe-eval'\` and no inline styles, so pass vega-embed
+
+    {ast: true, expr: vegaInterpreter.expressionInterpreter, defaultStyle: false}
+
+\`vega-interpreter\` (the CSP-safe expression evaluator; an ES module upstream) is wrapped
+by \`build.sh\` as a classic script and appended to \`vega.min.js\`: it takes vega-util's
+functions from the \`vega\` global and sets \`window.vegaInterpreter\`.
 
 ## Rebuild
 

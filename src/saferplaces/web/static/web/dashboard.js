@@ -13,7 +13,11 @@
     document.querySelectorAll("[data-spec]").forEach(function (el) {
       var spec = readJson(el.getAttribute("data-spec"));
       if (!spec) return;
-      window.vegaEmbed(el, spec, { renderer: "svg", actions: false })
+      window.vegaEmbed(el, spec, {
+        renderer: "svg", actions: false,
+        // Content-Security-Policy: no injected <style>, no `new Function` (vega-interpreter)
+        defaultStyle: false, ast: true, expr: window.vegaInterpreter.expressionInterpreter
+      })
         .then(function () { el.classList.add("sp-chart__canvas--drawn"); })
         .catch(function (err) {
           el.textContent = "This chart could not be drawn. The figures are in the table below it.";
