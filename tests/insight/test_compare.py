@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
 
 import pytest
-
-from collections.abc import Sequence
 
 from saferplaces.insight.breakdowns import by_category
 from saferplaces.insight.compare import (
     INCOMPLETE,
     NO_DATA,
     PARTIAL,
-    monthly_series,
     summarise,
 )
 from saferplaces.insight.geography import districts_in_pfa
@@ -172,12 +169,19 @@ def test_a_category_break_is_not_compared_and_tables_agree_with_cards(
         period=period)}  # fmt: skip
     row = rows["violence-and-sexual-offences"]
     assert (row.count, row.previous_count, row.months, row.previous_months) == (
-        card.count, card.previous_count, card.months, card.previous_months)
+        card.count,
+        card.previous_count,
+        card.months,
+        card.previous_months,
+    )
     assert row.like_for_like == card.like_for_like
     # Burglary did not change its category: 12 against 12, judged.
     assert rows["burglary"].previous_months == months_of("2013/14")
-    assert rows["burglary"].verdict in ("significant reduction", "within normal variation",
-                                        "significant increase")
+    assert rows["burglary"].verdict in (
+        "significant reduction",
+        "within normal variation",
+        "significant increase",
+    )
 
 
 def test_custom_indicator_from_json(wl_store: IncidentStore) -> None:

@@ -43,8 +43,9 @@ def test_a_force_covers_its_own_districts_only(tmp_path: Path) -> None:
     assert cov.months(["police_uk"], WEST_LANCS) == {march}
     assert cov.months(["police_uk"], BURNLEY) == {march}
     assert cov.months(["police_uk"], WIGAN) == set()
+    all_crime = [indicator_by_slug("all-crime")]
     (wigan,) = summarise(store, districts=[WIGAN], place="Wigan",
-                         period=parse_period("2021-03"), indicators=[indicator_by_slug("all-crime")])  # fmt: skip
+                         period=parse_period("2021-03"), indicators=all_crime)  # fmt: skip
     assert wigan.count is None
 
 

@@ -17,11 +17,13 @@ from importlib import resources
 
 import pyarrow as pa
 
+from saferplaces.insight.schema import slugify
+
 LANCASHIRE_PFA = "E23000003"
 """Police force area code of Lancashire."""
 
 
-def _rows(name: str) -> Iterator[dict[str, str]]:
+def reference_rows(name: str) -> Iterator[dict[str, str]]:
     """Rows of a shipped gzipped CSV reference file as dicts."""
     data = resources.files("saferplaces.insight").joinpath("reference", name).read_bytes()
     text = gzip.decompress(data).decode("utf-8-sig")
@@ -36,11 +38,24 @@ def lsoa_to_district() -> dict[str, str]:
     LSOA 2021 → LAD 2022 best-fit lookup. Where both know a code, the 2011 lookup wins.
     """
     out: dict[str, str] = {}
-    for row in _rows("lsoa11_to_lsoa21_lad22.csv.gz"):
+    for row in reference_rows("lsoa11_to_lsoa21_lad22.csv.gz"):
         out[row["lsoa21_code"]] = row["ltla22_code"]
-    for row in _rows("lsoa11_to_lad21.csv.gz"):
+    for row in reference_rows("lsoa11_to_lad21.csv.gz"):
         out[row["lsoa11_code"]] = row["ltla21_code"]
     return out
+
+
+@cache
+def _lsoas11_by_district() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for row in reference_rows("lsoa11_to_lad21.csv.gz"):
+        out.setdefault(row["ltla21_code"], []).append(row["lsoa11_code"])
+    return {d: tuple(sorted(codes)) for d, codes in out.items()}
+
+
+def lsoas_of(district: str) -> tuple[str, ...]:
+    """The 2011 LSOA codes of a district (LAD 2021 code), sorted; () when unknown."""
+    return _lsoas11_by_district().get(district, ())
 
 
 def reference_path(name: str) -> str:
@@ -72,10 +87,10 @@ def lsoa_lookup_sql() -> str:
 def lsoa_names() -> dict[str, str]:
     """LSOA 2011 and 2021 code → name (e.g. E01025482 → "West Lancashire 001A")."""
     out: dict[str, str] = {}
-    for row in _rows("lsoa11_to_lsoa21_lad22.csv.gz"):
+    for row in reference_rows("lsoa11_to_lsoa21_lad22.csv.gz"):
         if row.get("lsoa21_name"):
             out[row["lsoa21_code"]] = row["lsoa21_name"]
-    for row in _rows("lsoa11_to_lad21.csv.gz"):
+    for row in reference_rows("lsoa11_to_lad21.csv.gz"):
         out[row["lsoa11_code"]] = row["lsoa11_name"]
     return out
 
@@ -115,16 +130,17 @@ def districts() -> dict[str, District]:
     (which keeps districts abolished since, e.g. the old Cumbria districts).
     """
     fra: dict[str, tuple[str, str]] = {
-        r["ltla21_code"]: (r["fra21_code"], r["fra21_name"]) for r in _rows("lad21_fra21.csv.gz")
+        r["ltla21_code"].strip(): (r["fra21_code"].strip(), r["fra21_name"].strip())
+        for r in reference_rows("lad21_fra21.csv.gz")
     }
     out: dict[str, District] = {}
-    for r in _rows("lad17_csp17_pfa17_lookup.csv.gz"):
+    for r in reference_rows("lad17_csp17_pfa17_lookup.csv.gz"):
         f = fra.get(r["LAD17CD"], (None, None))
         out[r["LAD17CD"]] = District(
             r["LAD17CD"], r["LAD17NM"], r["CSP17CD"], r["CSP17NM"], r["PFA17CD"], r["PFA17NM"],
             f[0], f[1],
         )  # fmt: skip
-    for r in _rows("lad24_csp24_pfa24.csv.gz"):
+    for r in reference_rows("lad24_csp24_pfa24.csv.gz"):
         f = fra.get(r["ltla24_code"], (None, None))
         out[r["ltla24_code"]] = District(
             r["ltla24_code"], r["ltla24_name"], r["csp24_code"], r["csp24_name"],
@@ -133,7 +149,7 @@ def districts() -> dict[str, District]:
     for code, (fcode, fname) in fra.items():
         if code not in out:
             out[code] = District(code, code, None, None, None, None, fcode, fname)
-    for r in _rows("lsoa11_to_lad21.csv.gz"):
+    for r in reference_rows("lsoa11_to_lad21.csv.gz"):
         if r["ltla21_code"] not in out:
             code, name = r["ltla21_code"], r["ltla21_name"]
             out[code] = District(code, name, None, None, None, None, None, None)
@@ -165,21 +181,55 @@ def districts_in_pfa(pfa_code: str) -> list[District]:
     return sorted((d for d in districts().values() if d.pfa_code == pfa_code), key=lambda d: d.name)
 
 
+FORCE_ALIASES: dict[str, str] = {"metropolitan": "E23000001", "city-of-london": "E23000034"}
+"""police.uk force slugs whose police force area name slugifies differently."""
+
+
+@cache
+def _force_areas() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for d in districts().values():
+        if d.pfa_code and d.pfa_name:
+            base = slugify(d.pfa_name)
+            out[base] = d.pfa_code
+            out[base.replace("-and-", "-")] = d.pfa_code  # "devon-cornwall" as well
+    return out | FORCE_ALIASES
+
+
+def pfa_for_force(force: str) -> str | None:
+    """The police force area code of a police.uk force slug (``"lancashire"`` →
+    E23000003); None for a force with no area of its own (``"btp"``) or an unknown one."""
+    return _force_areas().get(force.strip().lower())
+
+
+def pfa_of_district(code: str) -> str | None:
+    """The police force area code of a district (LAD code of any year held)."""
+    d = districts().get(code)
+    return d.pfa_code if d else None
+
+
 def lancashire_districts() -> list[District]:
     """The 14 Lancashire districts (12 county districts plus Blackburn and Blackpool)."""
     return districts_in_pfa(LANCASHIRE_PFA)
 
 
 @cache
-def _lsoa_population() -> dict[int, dict[str, int]]:
+def lsoa_file_codes() -> dict[str, str]:
+    """2011 LSOA code → the 2013 LAD code of the boundary file that holds it (the
+    district it was in when its boundaries were published)."""
+    return {r["lsoa11_code"]: r["lad13_code"] for r in reference_rows("lsoa11_lad13.csv.gz")}
+
+
+@cache
+def lsoa_populations() -> dict[int, dict[str, int]]:
     """year → LSOA 2011 code → mid-year population."""
     out: dict[int, dict[str, int]] = {}
-    for r in _rows("lsoa11_population_mid2017_2019_2020.csv.gz"):
+    for r in reference_rows("lsoa11_population_mid2017_2019_2020.csv.gz"):
         for year in (2017, 2019, 2020):
             value = r[f"pop_mid{year}"]
             if value:
                 out.setdefault(year, {})[r["lsoa11_code"]] = round(float(value))
-    for r in _rows("lancashire_lsoa11_population_2014_2020.csv.gz"):
+    for r in reference_rows("lancashire_lsoa11_population_2014_2020.csv.gz"):
         out.setdefault(int(r["Year"]), {})[r["LSOA Code"]] = int(float(r["Population"]))
     return out
 
@@ -187,12 +237,14 @@ def _lsoa_population() -> dict[int, dict[str, int]]:
 @cache
 def _lad_population() -> dict[int, dict[str, int]]:
     """year → LAD code → population summed from its 2011 LSOAs (complete years only)."""
-    lsoa11_lad = {r["lsoa11_code"]: r["ltla21_code"] for r in _rows("lsoa11_to_lad21.csv.gz")}
+    lsoa11_lad = {
+        r["lsoa11_code"]: r["ltla21_code"] for r in reference_rows("lsoa11_to_lad21.csv.gz")
+    }
     members: dict[str, int] = {}
     for lad in lsoa11_lad.values():
         members[lad] = members.get(lad, 0) + 1
     out: dict[int, dict[str, int]] = {}
-    for year, pops in _lsoa_population().items():
+    for year, pops in lsoa_populations().items():
         sums: dict[str, int] = {}
         seen: dict[str, int] = {}
         for lsoa, pop in pops.items():
@@ -234,7 +286,7 @@ def lad_population(lad_code: str, year: int) -> int | None:
 
 def lsoa_population_for(lsoa_code: str, year: int) -> Population | None:
     """Population of a 2011 LSOA at mid-``year`` or the nearest available year."""
-    return _nearest(_lsoa_population(), lsoa_code, year)
+    return _nearest(lsoa_populations(), lsoa_code, year)
 
 
 def lsoa_population(lsoa_code: str, year: int) -> int | None:
@@ -245,4 +297,4 @@ def lsoa_population(lsoa_code: str, year: int) -> int | None:
 
 def population_years() -> list[int]:
     """Mid-years for which any population figure is shipped."""
-    return sorted(_lsoa_population())
+    return sorted(lsoa_populations())

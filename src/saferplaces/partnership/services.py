@@ -32,6 +32,7 @@ from saferplaces.partnership.models import (
     Organisation,
     Person,
     Place,
+    PlaceAlias,
     PlacePopulation,
 )
 from saferplaces.partnership.models.escalations import (
@@ -41,6 +42,7 @@ from saferplaces.partnership.models.escalations import (
 )
 from saferplaces.partnership.models.groups import escalation_line_problem, restricted_by_default
 from saferplaces.partnership.models.meetings import ActionStatus, MeetingStatus
+from saferplaces.partnership.models.places import AliasKind, lookup_key
 
 Actor = AbstractBaseUser | AnonymousUser | None
 M = TypeVar("M", bound=models.Model)
@@ -87,15 +89,86 @@ def upsert_place(
     name: str,
     kind: str,
     parent: Place | None = None,
+    former_codes: Iterable[str] | None = None,
+    other_names: Iterable[str] | None = None,
+    members: Iterable[Place] | None = None,
     **codes: str,
 ) -> Place:
-    """Create or update a place by slug. `codes`: lad_code, csp_code, pfa_code, fra_code…"""
+    """Create or update a place by slug. `codes`: lad_code, csp_code, pfa_code, fra_code…
+
+    The place answers to its name and own code, and to `former_codes` and `other_names`
+    when given (None keeps those it has); `members` (when given) are the districts it
+    covers.
+    """
     place, what = _upsert(
         Place, {"slug": slug}, {"name": name, "kind": kind, "parent": parent, **codes}
     )
+    sync_aliases(place, former_codes=former_codes, other_names=other_names)
+    if members is not None:
+        wanted = {m.pk for m in members}
+        if wanted != set(place.members.values_list("pk", flat=True)):
+            place.members.set(wanted)
+            what = what or "updated"
     if what:
         record_event(actor, what, place, f"Place {place.name} ({place.get_kind_display()}) {what}")
     return place
+
+
+@transaction.atomic
+def move_place(actor: Actor, place: Place, parent: Place | None) -> Place:
+    """Put a place under another (a partnership arranging its districts into areas)."""
+    if place.parent_id != (parent.pk if parent else None):
+        place.parent = parent
+        place.full_clean()
+        place.save(update_fields=["parent"])
+        where = parent.name if parent else "the top"
+        record_event(actor, "moved", place, f"Place {place.name} moved under {where}")
+    return place
+
+
+def aliases_for(
+    place: Place, *, former_codes: Iterable[str] = (), other_names: Iterable[str] = ()
+) -> dict[str, tuple[str, str]]:
+    """key → (kind, text) of every name and code `place` answers to."""
+    wanted: dict[str, tuple[str, str]] = {}
+    own = [place.code, place.csp_code if place.kind == "district" else ""]
+    for kind, texts in (
+        (AliasKind.OTHER, other_names),
+        (AliasKind.FORMER, former_codes),
+        (AliasKind.CODE, own),
+        (AliasKind.NAME, [place.name]),
+    ):
+        for text in texts:
+            if text and lookup_key(text):
+                wanted[lookup_key(text)] = (str(kind), text)
+    return wanted
+
+
+def sync_aliases(
+    place: Place,
+    *,
+    former_codes: Iterable[str] | None = None,
+    other_names: Iterable[str] | None = None,
+) -> None:
+    """Keep the place's aliases in step with its name and codes (and with its former
+    codes and other names when given)."""
+    have = {a.key: a for a in place.aliases.all()}
+
+    def kept(kind: str) -> list[str]:
+        return [a.text for a in have.values() if a.kind == kind]
+
+    wanted = aliases_for(
+        place,
+        former_codes=kept(AliasKind.FORMER) if former_codes is None else former_codes,
+        other_names=kept(AliasKind.OTHER) if other_names is None else other_names,
+    )
+    stale = [a.pk for k, a in have.items() if (a.kind, a.text) != wanted.get(k)]
+    PlaceAlias.objects.filter(pk__in=stale).delete()
+    PlaceAlias.objects.bulk_create(
+        PlaceAlias(place=place, key=key, kind=kind, text=text)
+        for key, (kind, text) in wanted.items()
+        if key not in have or have[key].pk in stale
+    )
 
 
 @transaction.atomic

@@ -10,16 +10,14 @@ upserted on natural keys; meetings, actions and escalations are added only when 
 from __future__ import annotations
 
 import datetime
-import json
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from saferplaces.partnership import services
+from saferplaces.partnership.geography import load_geography
 from saferplaces.partnership.models import (
     Action,
     Escalation,
@@ -35,7 +33,16 @@ from saferplaces.partnership.models.people import OrganisationKind, PersonRole
 from saferplaces.partnership.models.places import PlaceKind
 
 DEMO_PASSWORD = "saferplaces-demo"  # noqa: S105 - the one shared password of the demo only
-GEOGRAPHY = Path(__file__).resolve().parent / "lancashire.json"
+LANCASHIRE_PFA = "E23000003"
+LANCASHIRE_COUNTY = "E10000017"
+LANCASHIRE_FRA = "E31000023"
+AREAS = {
+    "North": ["Blackpool", "Fylde", "Lancaster", "Wyre"],
+    "East": ["Blackburn with Darwen", "Burnley", "Hyndburn", "Pendle", "Ribble Valley",
+             "Rossendale"],
+    "South": ["Chorley", "Preston", "South Ribble", "West Lancashire"],
+}  # fmt: skip
+"""The three Area Community Safety Steering Groups' districts (the county agreement)."""
 SIGN_IN_URL = "http://127.0.0.1:8000/sign-in/"
 
 COUNCILS = {
@@ -61,14 +68,14 @@ ORGANISATIONS: list[tuple[str, str, str, list[str]]] = [
         "lancashire-county-council",
         "Lancashire County Council",
         OrganisationKind.COUNTY_COUNCIL,
-        ["lancashire"],
+        ["lancashire-county"],
     ),
     ("lancashire-constabulary", "Lancashire Constabulary", OrganisationKind.POLICE, ["lancashire"]),
     (
         "lancashire-fire-and-rescue-service",
         "Lancashire Fire and Rescue Service",
         OrganisationKind.FIRE,
-        ["lancashire"],
+        ["lancashire-fire"],
     ),
     (
         "nhs-west-lancashire-ccg",
@@ -276,16 +283,12 @@ GROUPS = [
             GroupKind.AREA_STEERING,
             f"{area.lower()}-lancashire",
             "lancashire-community-safety-strategy-group",
-            f"District Community Safety Partnerships ({districts}) collaborating to further "
-            "refine joint working, and the route for escalating issues from a local level to "
-            "the county strategy group.",
+            f"District Community Safety Partnerships ({', '.join(districts)}) collaborating to "
+            "further refine joint working, and the route for escalating issues from a local "
+            "level to the county strategy group.",
             "Quarterly",
         )
-        for area, districts in [
-            ("North", "Blackpool, Fylde, Lancaster, Wyre"),
-            ("East", "Blackburn with Darwen, Burnley, Hyndburn, Pendle, Ribble Valley, Rossendale"),
-            ("South", "Chorley, Preston, South Ribble, West Lancashire"),
-        ]
+        for area, districts in AREAS.items()
     ],
     DemoGroup(
         "west-lancashire-csp-executive-group",
@@ -487,67 +490,33 @@ MEMBERSHIPS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def _geography(report: dict[str, int]) -> dict[str, Place]:
-    data: dict[str, Any] = json.loads(GEOGRAPHY.read_text(encoding="utf-8"))
-    source = data["population_source"]
-    county_data = data["county"]
-    places: dict[str, Place] = {}
-    county = services.upsert_place(
-        None,
-        slug="lancashire",
-        name=county_data["name"],
-        kind=PlaceKind.COUNTY,
-        county_code=county_data["county_code"],
-        pfa_code=county_data["pfa_code"],
-        fra_code=county_data["fra_code"],
-        pfa_name="Lancashire",
-        fra_name="Lancashire",
+def demo_places(report: dict[str, int] | None = None) -> dict[str, Place]:
+    """The demo's places: Lancashire's 14 districts from the reference geography (loaded
+    for Lancashire's force area when it is not there yet), and the three areas of the
+    pan-Lancashire structure under the force area, each with its districts."""
+    if not Place.objects.filter(kind=PlaceKind.FORCE, pfa_code=LANCASHIRE_PFA).exists():
+        load_geography(force_areas=[LANCASHIRE_PFA])
+    force = Place.objects.get(kind=PlaceKind.FORCE, pfa_code=LANCASHIRE_PFA)
+    districts = {p.name: p for p in force.members.all()}
+    places: dict[str, Place] = {"lancashire": force}
+    places["lancashire-county"] = Place.objects.get(
+        kind=PlaceKind.COUNTY, county_code=LANCASHIRE_COUNTY
     )
-    services.record_populations(
-        None,
-        county,
-        {int(y): p for y, p in county_data["population"].items()},
-        f"{source} (the 14 districts)",
-    )
-    places["lancashire"] = county
-    for area in data["areas"]:
+    places["lancashire-fire"] = Place.objects.get(kind=PlaceKind.FIRE, fra_code=LANCASHIRE_FRA)
+    for area, names in AREAS.items():
         slug = f"{area.lower()}-lancashire"
         places[slug] = services.upsert_place(
-            None, slug=slug, name=f"{area} Lancashire", kind=PlaceKind.AREA, parent=county
-        )
-    for d in data["districts"]:
-        slug = slugify(d["name"])
-        district = services.upsert_place(
             None,
             slug=slug,
-            name=d["name"],
-            kind=PlaceKind.DISTRICT,
-            parent=places[f"{d['area'].lower()}-lancashire"],
-            lad_code=d["lad_code"],
-            csp_code=d["csp_code"],
-            pfa_code=d["pfa_code"],
-            fra_code=d["fra_code"],
-            county_code=d["county_code"],
-            pfa_name=d["pfa_name"],
-            fra_name=d["fra_name"],
+            name=f"{area} Lancashire",
+            kind=PlaceKind.AREA,
+            parent=force,
+            members=[districts[n] for n in names],
         )
-        services.record_populations(
-            None, district, {int(y): p for y, p in d["population"].items()}, source
-        )
-        places[slug] = district
-        for lsoa in d["lsoas"]:
-            place = services.upsert_place(
-                None,
-                slug=f"lsoa-{lsoa['code'].lower()}",
-                name=lsoa["name"],
-                kind=PlaceKind.LSOA,
-                parent=district,
-                lsoa_code=lsoa["code"],
-            )
-            services.record_populations(
-                None, place, {int(y): p for y, p in lsoa["population"].items()}, source
-            )
-    report["places"] = len(places)
+        for name in names:
+            places[slugify(name)] = services.move_place(None, districts[name], places[slug])
+    if report is not None:
+        report["places"] = len(places)
     return places
 
 
@@ -646,8 +615,10 @@ def _operational(groups: dict[str, Group], people: dict[str, Person], today: dat
         [
             (
                 "Performance report",
-                "All crime is down 7.5% on last year; ASB down 7.7%. The "
-                "analyst will check whether the change is significant.",
+                "All crime is down 8.9% on last year (456 fewer crimes), ASB down 8.3%, "
+                "in police.uk street-level data for 2014/15. The CSP briefing's 7.5% (405 "
+                "fewer) came from the force's recorded-crime figures, which are compiled "
+                "differently. The analyst will check whether the change is significant.",
             ),
             ("Emerging threats", "Rise in reports of cross-border offending; Nemesis to review."),
         ],
@@ -785,7 +756,7 @@ def load_demo(today: datetime.date | None = None) -> dict[str, int]:
     """Load (or refresh) the demo partnership. Returns counts of what is now there."""
     today = today or timezone.localdate()
     report: dict[str, int] = {}
-    places = _geography(report)
+    places = demo_places(report)
     orgs = _organisations(places)
     people = _people(orgs)
     groups = _groups(places, people)

@@ -5,7 +5,7 @@ from saferplaces.partnership.models.escalations import Escalation, EscalationRes
 from saferplaces.partnership.models.groups import Group, Membership
 from saferplaces.partnership.models.meetings import Action, AgendaItem, Decision, Meeting
 from saferplaces.partnership.models.people import Organisation, Person
-from saferplaces.partnership.models.places import Place, PlacePopulation
+from saferplaces.partnership.models.places import Place, PlaceAlias, PlacePopulation
 
 __all__ = [
     "Action",
@@ -20,5 +20,6 @@ __all__ = [
     "Organisation",
     "Person",
     "Place",
+    "PlaceAlias",
     "PlacePopulation",
 ]
