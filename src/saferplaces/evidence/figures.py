@@ -3,10 +3,13 @@ period, computed by the insight engine over this installation's incident store."
 
 from __future__ import annotations
 
+from datetime import date
+
 from saferplaces.evidence.models import IndicatorDefinition
 from saferplaces.evidence.scope import PlaceScope
 from saferplaces.evidence.store import incident_store
-from saferplaces.insight.compare import IndicatorResult, summarise
+from saferplaces.insight.compare import IndicatorResult, held_months, summarise
+from saferplaces.insight.coverage import district_coverage, last_month
 from saferplaces.insight.indicators import DEFAULT_INDICATORS, Indicator
 from saferplaces.insight.periods import Period, format_month
 
@@ -22,25 +25,39 @@ def indicator_set() -> list[Indicator]:
 
 
 def latest_month() -> str | None:
-    months = incident_store().months()
-    return max(months) if months else None
+    """The latest month (YYYY-MM) in which any district is covered by any source."""
+    last = last_held()
+    return format_month(last) if last else None
+
+
+def last_held() -> date | None:
+    return last_month(district_coverage(incident_store()))
+
+
+def store_holds(period: Period) -> bool:
+    """Whether any district is covered in any month of the period or its comparison."""
+    wanted = set(period.months()) | set(period.previous().months())
+    cov = district_coverage(incident_store())
+    return any(ms & wanted for by in cov.by_source.values() for ms in by.values())
+
+
+def months_held(scope: PlaceScope) -> list[str]:
+    """The months (YYYY-MM) the place has figures for: those in which the data covers
+    all its districts that have any (for the first indicator, All crime by default)."""
+    _, held = held_months(incident_store(), districts=scope.districts,
+                          indicator=indicator_set()[0])  # fmt: skip
+    return sorted(format_month(m) for m in held)
 
 
 def summary(scope: PlaceScope, period: Period) -> list[IndicatorResult]:
-    """Every indicator for the place in `period` against the same period a year earlier,
-    with rates per 1,000 residents from the mid-year estimate of each period's first year."""
-    population, _ = scope.population(period.start.year)
-    previous_population, _ = scope.population(period.previous().start.year)
+    """Every indicator for the place in `period` against the comparison period, with
+    rates per 1,000 residents of the districts counted (mid-year estimate of each
+    period's first year)."""
     return summarise(
         incident_store(),
         districts=scope.districts,
         place=scope.name,
         period=period,
         indicators=indicator_set(),
-        population=population,
-        previous_population=previous_population,
+        population=scope.population_fn(),
     )
-
-
-def period_bounds(period: Period) -> tuple[str, str]:
-    return format_month(period.start), format_month(period.end)

@@ -1,4 +1,9 @@
-"""saferplaces indicators --place "West Lancashire" --period 2014/15 --format json"""
+"""saferplaces indicators --place "West Lancashire" --period 2014/15 --format json
+
+JSON and CSV give one record per indicator with the months counted on each side
+(``months``, ``previous_months``), the districts counted and left out, the verdict and,
+when there is none, the reason. The table ends with where the figures come from.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from saferplaces.evidence.arguments import add_place_and_period, place_and_period
-from saferplaces.evidence.figures import latest_month, summary
+from saferplaces.evidence.figures import latest_month, store_holds, summary
+from saferplaces.evidence.sources import sources_for
 
+NO_DATA = "no data"
 TABLE_COLUMNS = [
     ("name", "Indicator", "<"),
     ("count", "Count", ">"),
@@ -18,9 +25,10 @@ TABLE_COLUMNS = [
     ("change", "Change", ">"),
     ("pct_change", "% change", ">"),
     ("rate_per_1000", "Per 1,000", ">"),
-    ("z", "z", ">"),
+    ("months_with_data", "Months", ">"),
     ("verdict", "Verdict", "<"),
 ]
+LISTS = ("months", "previous_months", "districts", "districts_without_data", "warnings")
 
 
 class Command(BaseCommand):
@@ -32,35 +40,44 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         scope, period = place_and_period(options)
-        results = [r.as_dict() for r in summary(scope, period)]
-        if not any(r["months_with_data"] or r["previous_months_with_data"] for r in results):
+        if not store_holds(period):
             held = latest_month()
             raise CommandError(
-                f"No incident data for {period.label} or {period.previous().label}"
+                f"No incident data for {period.label} or {period.previous().label} anywhere"
                 + (f": the latest month held is {held}" if held else ": nothing is imported yet")
             )
+        found = summary(scope, period)
+        results = [r.as_dict() for r in found]
         if options["format"] == "json":
             self.stdout.write(json.dumps(results, indent=2))
         elif options["format"] == "csv":
-            fields = [k for k in results[0] if k != "warnings"] if results else []
-            writer = csv.DictWriter(self.stdout, fieldnames=[*fields, "warnings"])
-            writer.writeheader()
-            for row in results:
-                writer.writerow({**row, "warnings": "; ".join(row.get("warnings", []))})
+            self._csv(results)
         else:
             self._table(results, scope.name, period.label, period.previous().label)
+            for note in sources_for(scope, period):
+                self.stdout.write(f"Source: {note.sentence} {note.caveat or ''}".rstrip())
+
+    def _csv(self, results: list[dict[str, Any]]) -> None:
+        fields = [k for k in results[0] if k != "like_for_like"]
+        writer = csv.DictWriter(self.stdout, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        for row in results:
+            flat = {k: " ".join(v) if k in LISTS else v for k, v in row.items()}
+            writer.writerow({k: "" if flat.get(k) is None else flat[k] for k in fields})
 
     def _table(self, rows: list[dict[str, Any]], place: str, label: str, previous: str) -> None:
         def cell(row: dict[str, Any], key: str) -> str:
             value = row.get(key)
+            if row["count"] is None and key in ("count", "verdict"):
+                return NO_DATA
             if value is None:
                 return "–"
             if key == "pct_change":
                 return f"{value:+.1f}%"
             if key == "change":
                 return f"{value:+,}"
-            if key == "z":
-                return f"{value:+.2f}"
+            if key == "months_with_data":
+                return f"{value}/{row['months_expected']}"
             if isinstance(value, float):
                 return f"{value:,.2f}"
             if isinstance(value, int):
@@ -84,6 +101,17 @@ class Command(BaseCommand):
         self.stdout.write(line(["-" * w for w in widths]))
         for c in cells:
             self.stdout.write(line(c))
-        notes = sorted({w for r in rows for w in r.get("warnings", [])})
+        for r in rows:
+            if r["reason"]:
+                self.stdout.write(f"{r['name']}: {r['reason']}.")
+            like = r.get("like_for_like")
+            if like:
+                self.stdout.write(
+                    f"  like for like, {like['months'][0]} to {like['months'][-1]}: "
+                    f"{like['count']:,} against {like['previous_count']:,}"
+                    + (f" ({like['pct_change']:+.1f}%)" if like["pct_change"] is not None else "")
+                    + f", {like['verdict']}"
+                )
+        notes = sorted({w for r in rows for w in r.get("warnings", []) if w != r["reason"]})
         for note in notes:
             self.stdout.write(f"Note: {note}")

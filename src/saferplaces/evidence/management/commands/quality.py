@@ -32,7 +32,9 @@ class Command(BaseCommand):
         for r in rows:
             self.stdout.write("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)))
         for source, months in report.missing.items():
-            if months:
-                self.stdout.write(f"Missing months for {source}: {', '.join(months)}")
-            else:
+            if not months:
                 self.stdout.write(f"No missing months for {source} in {period.label}.")
+                continue
+            self.stdout.write(f"Missing months for {source}: {', '.join(months)}")
+            for month, districts in months.items():
+                self.stdout.write(f"  {month}: no data for {', '.join(districts)}")
