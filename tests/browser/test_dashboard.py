@@ -32,8 +32,9 @@ def test_dashboard_draws_charts_and_the_period_form_changes_figures(
     page: Any, live_server: Any, settings: Any
 ) -> None:
     """Given the demo and its sample data, when the officer opens West Lancashire's
-    dashboard, then the charts are drawn as SVG and the map has its districts; when they
-    choose 2013/14, then the figures change to that year's."""
+    dashboard, then the charts are drawn as SVG and the map has its 73 LSOAs, each named
+    with its count and rate on hover; when they choose 2013/14, then the figures change
+    to that year's."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     _sign_in_and_open(page, live_server)
     assert page.get_by_role("heading", level=1).inner_text() == "West Lancashire: 2014/15"
@@ -42,8 +43,11 @@ def test_dashboard_draws_charts_and_the_period_form_changes_figures(
     page.wait_for_selector("#districts svg")
     page.wait_for_selector("#categories svg")
     page.wait_for_selector("#spark-all-crime svg")
-    page.wait_for_selector("#district-map.sp-map--drawn path.leaflet-interactive")
-    assert page.locator("#district-map path.leaflet-interactive").count() == 14
+    page.wait_for_selector("#lsoa-map.sp-map--drawn path.leaflet-interactive")
+    assert page.locator("#lsoa-map path.leaflet-interactive").count() == 73
+    page.locator("#lsoa-map path.leaflet-interactive").first.hover(force=True)
+    tooltip = page.locator(".leaflet-tooltip").inner_text()
+    assert tooltip.startswith("West Lancashire ") and "per 1,000" in tooltip
     assert page.locator("[data-spec] svg").count() >= 10
     if os.environ.get("SAFERPLACES_SCREENSHOTS"):
         page.screenshot(path=os.environ["SAFERPLACES_SCREENSHOTS"], full_page=True)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-import pytest
 from scipy.stats import binom
 
 from saferplaces.insight.stats import (

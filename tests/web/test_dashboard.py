@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
+import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -90,11 +93,16 @@ def test_default_period_is_latest_complete_financial_year(officer: Client, impor
     assert "Show the data" in html
     assert "govuk-visually-hidden" in html and "a line chart of monthly crimes" in html
     assert "Mischief Night" in html and "needs day-level data" in html
-    assert "LSOA boundaries are not held" in html
-    assert 'id="map-values"' in html and "lancashire_districts_lad2022.geojson" in html
+    # the LSOA map: its values and the GeoJSON of the place, drawn from the request's place
+    assert 'id="map-values"' in html and 'data-map="/places/west-lancashire/map.geojson"' in html
+    assert "Martin Chorley" in html and "lancashire_districts" not in html
+    # where the figures come from: source, force, last month held, how they differ
+    assert "police.uk street-level crime" in html and "held to March 2015" in html
+    assert "recorded-crime figures that many board papers quote" in html
     # the indicator without a source says so instead of zeros
     card = html.split('id="card-deliberate-fires"')[1].split("</li>")[0]
-    assert "No data held" in card and "data-count" not in card
+    assert "No data" in card and "no imported source supplies this indicator" in card.lower()
+    assert re.search(r'data-count="deliberate-fires">\s*\d', card) is None
     # the board pack button posts the period
     assert 'action="/places/west-lancashire/papers/new/"' in html
     assert 'name="period" value="2014/15"' in html
@@ -167,21 +175,22 @@ def test_csv_downloads_equal_the_results(officer: Client, imported: Place) -> No
     rows = {r["Indicator"]: r for r in csv_rows(response)}
     for result in perf.results:
         row = rows[result.name]
-        if result.months_with_data:
+        if result.count is not None:
             assert int(row["2014/15"]) == result.count
             assert int(row["2013/14"]) == result.previous_count
-            assert int(row["Change"]) == result.change
+            assert row["Change"] == ("" if result.change is None else str(result.change))
             assert row["Verdict"] == result.verdict
-        else:
-            assert row["2014/15"] == "" and row["Verdict"] == "No data held"
+        else:  # no data is an empty cell, never 0
+            assert row["2014/15"] == "" and row["Verdict"] == "no data"
 
     categories = csv_rows(officer.get(URL + "categories.csv", {"period": "2014/15"}))
-    assert {(r["Category"], int(r["2014/15"])) for r in categories} == {
-        (s.label, s.count) for s in perf.categories
+    assert {(r["Category"], int(r["2014/15"]), r["Verdict"]) for r in categories} == {
+        (c.name, c.count, c.verdict) for c in perf.categories
     }
     lsoas = csv_rows(officer.get(URL + "lsoas.csv", {"period": "2014/15"}))
     assert sum(int(r["2014/15"]) for r in lsoas) == sum(s.count for s in perf.lsoas)
-    assert lsoas[0]["LSOA name"].startswith("West Lancashire")
+    assert len(lsoas) == 73 and lsoas[0]["LSOA"].startswith("West Lancashire")
+    assert all(float(r["Rate per 1,000 residents"]) >= 0 for r in lsoas)
 
     trend = csv_rows(officer.get(URL + "trend-all-crime.csv", {"period": "2014/15"}))
     assert [r["Month"] for r in trend] == [p.month for p in perf.series["all-crime"]]
@@ -207,7 +216,7 @@ def test_a_place_with_no_data_says_no_data_held(officer: Client, imported: Place
     assert response.status_code == 200
     html = response.content.decode()
     assert "No data held for Burnley" in html
-    assert "data-count=" not in html
+    assert re.search(r'data-count="[\w-]+">\s*\d', html) is None  # no card has a number
     assert 'id="trend-all-crime"' not in html
 
 
@@ -217,13 +226,78 @@ def test_nothing_imported_yet(officer: Client, demo: Place) -> None:
     assert "No data held" in response.content.decode()
 
 
-def test_county_and_area_dashboards(officer: Client, imported: Place) -> None:
-    for slug in ("lancashire", "south-lancashire"):
+def test_county_and_area_dashboards_count_only_what_they_hold(
+    officer: Client, imported: Place
+) -> None:
+    """Given only West Lancashire's data, when the county, the force area and the South
+    area dashboards are opened, then each says which districts it covers, shows West
+    Lancashire's count (not the whole's), gives no verdict, and lists the districts with
+    no data without a figure or a rank."""
+    wl = next(r for r in performance(imported, financial_year(2014)).results
+              if r.indicator == "all-crime")  # fmt: skip
+    for slug, total in (("lancashire", 12), ("lancashire-police-force-area", 14),
+                        ("south-lancashire", 4)):  # fmt: skip
         response = officer.get(f"/places/{slug}/dashboard/", {"period": "2014/15"})
         assert response.status_code == 200, slug
         html = response.content.decode()
+        assert f"These figures covers 1 of {total} districts: West Lancashire" not in html
+        assert f"covers 1 of {total} districts: West Lancashire" in html, slug
+        assert card_count(html, "all-crime") == f"{wl.count:,}"
+        card = html.split('id="card-all-crime"')[1].split("</li>")[0]
+        assert "Partial coverage: no verdict" in card and "significant" not in card
         assert "Districts side by side" in html
-        assert "West Lancashire" in html
+        districts = csv_rows(officer.get(f"/places/{slug}/dashboard/districts.csv",
+                                         {"period": "2014/15"}))  # fmt: skip
+        held = [r for r in districts if r["Count"]]
+        assert [r["District"] for r in held] == ["West Lancashire"]
+        assert all(r["Rate per 1,000 residents"] == "" for r in districts if not r["Count"])
+
+
+def test_unlike_months_get_no_verdict_on_the_page(officer: Client, imported: Place) -> None:
+    """Given 2013 held from April only, when 2014 is shown, then no card has a verdict or a
+    percentage change on the whole, and each says what it compares like for like."""
+    html = officer.get(URL, {"period": "2014"}).content.decode()
+    card = html.split('id="card-all-crime"')[1].split("</li>")[0]
+    assert "Incomplete: no verdict" in card and "%" not in card.split("Like for like")[0]
+    assert "Like for like, April 2014 to December 2014 against April 2013 to December 2013" in card
+    assert "2014 holds 12 months and 2013 9" in card
+
+
+def test_the_map_is_the_places_lsoas_and_outlines(officer: Client, imported: Place) -> None:
+    """Given West Lancashire, its map holds its 73 LSOAs and its outline; the county's map
+    its districts' LSOAs and outlines; a second request is served from the file."""
+    response = officer.get("/places/west-lancashire/map.geojson")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    data = json.loads(b"".join(response.streaming_content))
+    kinds = Counter(f["properties"]["kind"] for f in data["features"])
+    assert kinds == {"lsoa": 73, "outline": 1}
+    packed = officer.get("/places/west-lancashire/map.geojson", HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(b"".join(packed.streaming_content))) == data
+    county = officer.get("/places/lancashire/map.geojson")
+    features = json.loads(b"".join(county.streaming_content))["features"]
+    outlines = [f["properties"]["name"] for f in features if f["properties"]["kind"] == "outline"]
+    assert len(outlines) == 13 and outlines[-1] == "Lancashire"
+    assert officer.get("/places/lsoa-e01025468/map.geojson").status_code == 404
+
+
+@pytest.mark.parametrize("period", ["2099/00", "2030"])
+def test_a_period_after_the_data_is_a_400_naming_the_last_month(
+    officer: Client, imported: Place, period: str
+) -> None:
+    """Given data to March 2015, a period after it is refused with the latest month held
+    (it was an empty dashboard)."""
+    response = officer.get(URL, {"period": period})
+    assert response.status_code == 400
+    assert "the latest month held" in response.content.decode()
+    assert "March 2015" in response.content.decode()
+
+
+def test_a_period_before_any_year_is_a_400_not_a_500(officer: Client, imported: Place) -> None:
+    """`?period=0000/01` was a debug 500 showing the data directory."""
+    response = officer.get(URL, {"period": "0000/01"})
+    assert response.status_code == 400
+    assert "Enter a period such as 2014/15" in response.content.decode()
 
 
 def test_an_import_makes_the_figures_fresh(officer: Client, demo: Place) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.cache import cache
 
@@ -27,8 +28,15 @@ from saferplaces.insight.compare import (
 )
 from saferplaces.insight.coverage import district_coverage, last_month
 from saferplaces.insight.indicators import Indicator
-from saferplaces.insight.periods import Period, add_months
-from saferplaces.insight.seasons import BONFIRE_MONTHS, MISCHIEF_NIGHT, WindowResult, window_counts
+from saferplaces.insight.periods import Period, add_months, month_start
+from saferplaces.insight.seasons import (
+    BONFIRE_MONTHS,
+    MISCHIEF_NIGHT,
+    DayWindow,
+    MonthWindow,
+    WindowResult,
+    window_counts,
+)
 from saferplaces.partnership.models import Place
 from saferplaces.partnership.models.places import PlaceKind
 
@@ -166,7 +174,7 @@ def _seasonal(scope: PlaceScope, period: Period, by_slug: dict[str, Indicator]) 
         _, held = held_months(store, districts=scope.districts, indicator=ind)
         if not held:
             continue
-        years = list(range(min(held).year, min(max(held).year, period.end.year) + 1))
+        years = window_years(BONFIRE_MONTHS, held, period)
         rows = window_counts(store, BONFIRE_MONTHS, years=years, indicator=ind,
                              districts=scope.districts, held=held)  # fmt: skip
         if not any(r.count is not None for r in rows):
@@ -177,7 +185,7 @@ def _seasonal(scope: PlaceScope, period: Period, by_slug: dict[str, Indicator]) 
     if asb is not None:
         _, held = held_months(store, districts=scope.districts, indicator=asb)
         if held:
-            years = list(range(min(held).year, min(max(held).year, period.end.year) + 1))
+            years = window_years(MISCHIEF_NIGHT, held, period)
             rows = window_counts(store, MISCHIEF_NIGHT, years=years, indicator=asb,
                                  districts=scope.districts, held=held)  # fmt: skip
             note = (
@@ -190,6 +198,17 @@ def _seasonal(scope: PlaceScope, period: Period, by_slug: dict[str, Indicator]) 
                 Seasonal(f"{asb.name} on Mischief Night", MISCHIEF_NIGHT.name, asb, rows, note)
             )
     return out
+
+
+def window_years(window: MonthWindow | DayWindow, held: set[date], period: Period) -> list[int]:
+    """The years whose window starts between the first month held and the end of the
+    period (and of the data): a window not yet reached is no gap."""
+    first, last = min(held), min(max(held), period.end)
+    return [
+        y
+        for y in range(first.year, last.year + 1)
+        if month_start(window.bounds(y)[0]) <= last and month_start(window.bounds(y)[1]) >= first
+    ]
 
 
 def _gap_note(rows: list[WindowResult]) -> str | None:
@@ -243,7 +262,7 @@ def _quality_notes(
     for r in results:
         if r.name in empty:
             continue
-        notes.extend(f"{r.name}: {w}." for w in r.warnings)
+        notes.extend(f"{r.name}: {w.rstrip('.')}." for w in r.warnings)
     if empty:
         notes.append("No data held for: " + ", ".join(empty) + ".")
     if population is None:

@@ -45,8 +45,9 @@ from saferplaces.partnership.models import (
     Membership,
     Person,
     Place,
+    PlacePopulation,
 )
-from saferplaces.partnership.models.places import PlaceKind
+from saferplaces.partnership.models.places import KIND_DEPTH, PlaceKind, lookup_key
 
 
 def _user_id(request: HttpRequest) -> int:
@@ -149,20 +150,46 @@ def _group_form_page(
 # Reading ------------------------------------------------------------------------------
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    counties = (
-        Place.objects.of_kind(PlaceKind.COUNTY)
+def partnership_roots() -> list[Place]:
+    """The top places of the partnerships set up here: the widest ancestor of every place
+    that has a group (the demo's Lancashire force area, with its areas and districts)."""
+    roots: dict[int, Place] = {}
+    for place in Place.objects.filter(groups__isnull=False).distinct().select_related("parent"):
+        top = ([*place.ancestors(), place])[0]
+        roots[top.pk] = top
+    ids = list(roots)
+    return list(
+        Place.objects.filter(pk__in=ids)
         .prefetch_related(
             Prefetch(
                 "children",
-                queryset=Place.objects.order_by("name").prefetch_related(
+                queryset=Place.objects.exclude(kind=PlaceKind.LSOA)
+                .order_by("name")
+                .prefetch_related(
                     Prefetch("children", queryset=Place.objects.of_kind(PlaceKind.DISTRICT))
                 ),
             )
         )
         .order_by("name")
     )
+
+
+def find_places(query: str, limit: int = 50) -> list[Place]:
+    """Places whose name or code starts with `query` (case and punctuation ignored),
+    widest first; an exact name or code first of all."""
+    key = lookup_key(query)
+    if not key:
+        return []
+    found = list(
+        Place.objects.filter(aliases__key__startswith=key).distinct().order_by("name")[:500]
+    )
+    exact = {p.pk for p in Place.objects.filter(aliases__key=key)}
+    found.sort(key=lambda p: (p.pk not in exact, KIND_DEPTH[PlaceKind(p.kind)], p.name))
+    return found[:limit]
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
     memberships = (
         Membership.objects.filter(
             person__user_id=_user_id(request), group__in=Group.objects.visible_to(request.user)
@@ -170,17 +197,27 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("group", "group__place")
         .order_by("group__name")
     )
+    query = request.GET.get("q", "").strip()[:100]
     return render(
         request,
         "partnership/home.html",
-        {"counties": counties, "memberships": memberships, "person": _person(request)},
+        {
+            "roots": partnership_roots(),
+            "memberships": memberships,
+            "person": _person(request),
+            "query": query,
+            "results": find_places(query) if query else [],
+            "regions": Place.objects.of_kind(PlaceKind.REGION).order_by("name"),
+        },
     )
 
 
 @login_required
 def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
     place = get_object_or_404(Place.objects.select_related("parent"), slug=slug)
-    populations = list(place.populations.order_by("-year"))
+    members = list(place.members.order_by("name"))
+    populations = list(place.populations.order_by("-year")) or summed_populations(members)
+    children = place.children.order_by("name")
     return render(
         request,
         "partnership/place_detail.html",
@@ -189,12 +226,26 @@ def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "ancestors": place.ancestors(),
             "populations": populations,
             "latest": populations[0] if populations else None,
-            "children": place.children.order_by("name"),
+            "children": children,
+            "members": [m for m in members if m.parent_id != place.pk],
             "groups": place.groups.order_by("name").select_related("parent"),
             "visible_ids": _visible_group_ids(request),
             "organisations": place.organisations.order_by("name"),
         },
     )
+
+
+def summed_populations(districts: list[Place]) -> list[PlacePopulation]:
+    """A place's population by year as the sum over its districts, for the years every
+    district has a figure (unsaved rows, newest first)."""
+    by_year: dict[int, list[int]] = {}
+    for row in PlacePopulation.objects.filter(place__in=districts):
+        by_year.setdefault(row.year, []).append(row.population)
+    return [
+        PlacePopulation(year=y, population=sum(v), source="sum of its districts' estimates")
+        for y, v in sorted(by_year.items(), reverse=True)
+        if districts and len(v) == len(districts)
+    ]
 
 
 def structure_groups(place: Place) -> list[Group]:

@@ -208,10 +208,15 @@ class Place(models.Model):
         return getattr(self, field) if field else ""
 
     @property
+    def what(self) -> str:
+        """``"police force area, E23000003"``: what kind of place, and its code."""
+        bits = [KIND_NOUN.get(PlaceKind(self.kind), "place")] + ([self.code] if self.code else [])
+        return ", ".join(bits)
+
+    @property
     def label(self) -> str:
         """``"Lancashire (police force area, E23000003)"``: a name that says what it is."""
-        bits = [KIND_NOUN.get(PlaceKind(self.kind), "place")] + ([self.code] if self.code else [])
-        return f"{self.name} ({', '.join(bits)})"
+        return f"{self.name} ({self.what})"
 
     @property
     def codes(self) -> list[tuple[str, str]]:

@@ -1,9 +1,13 @@
 """Everything one dashboard page shows, built once from `performance()` and cached.
 
 A `Dashboard` holds the indicator cards, each chart's Vega-Lite spec with its alt text and
-"show the data" table, and the tables behind every CSV download. It is cached under the
-same key as the figures (the incident store's fingerprint, the place and the months), so
-an import makes it fresh, and a warm page only renders a template.
+"show the data" table, the LSOA map's values and the tables behind every CSV download. It
+is cached under the same key as the figures (the incident store's fingerprint, the place
+and the months), so an import makes it fresh, and a warm page only renders a template.
+
+No figure is shown without its coverage: "No data" (never 0) where nothing is held, the
+districts counted where a place is covered in part, and no verdict where the periods
+hold different months (the months both hold are compared instead).
 """
 
 from __future__ import annotations
@@ -18,21 +22,24 @@ from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
 from saferplaces.evidence.performance import Performance, figures_key, performance
+from saferplaces.evidence.sources import SourceNote
 from saferplaces.insight.compare import IndicatorResult, SeriesPoint
 from saferplaces.insight.periods import Period, parse_month
+from saferplaces.insight.stats import INCREASE, NORMAL, REDUCTION, TOO_FEW
 from saferplaces.partnership.models import Place
 from saferplaces.reports import adapt, charts
 from saferplaces.reports.charts import Chart
 
-CACHE_VERSION = 1
+CACHE_VERSION = 3
 CACHE_SECONDS = 3600
 LSOA_ROWS_SHOWN = 25
 
-NO_DATA = "No data held"
+NO_DATA = "No data"
 TAGS = {
-    "significant reduction": "govuk-tag--green",
-    "significant increase": "govuk-tag--red",
-    "within normal variation": "govuk-tag--grey",
+    REDUCTION: "govuk-tag--green",
+    INCREASE: "govuk-tag--red",
+    NORMAL: "govuk-tag--grey",
+    TOO_FEW: "govuk-tag--grey",
 }
 
 
@@ -45,6 +52,11 @@ def n(value: int | float | None, places: int = 0) -> str:
     return f"{value:,.{places}f}"
 
 
+def count_text(value: int | None) -> str:
+    """A count, or "No data" (never 0 where nothing is held)."""
+    return NO_DATA if value is None else n(value)
+
+
 def signed(value: int | float | None, places: int = 0, suffix: str = "") -> str:
     if value is None:
         return ""
@@ -52,8 +64,22 @@ def signed(value: int | float | None, places: int = 0, suffix: str = "") -> str:
     return f"{sign}{abs(value):,.{places}f}{suffix}"
 
 
+def sentence(text: str) -> str:
+    """``"covers 1 of 14 districts: West Lancashire"`` → ``"Covers 1 of 14 districts:
+    West Lancashire."`` (names keep their capitals)."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 def month_label(month: str) -> str:
     return f"{parse_month(month):%B %Y}"
+
+
+def months_span(months: Sequence[str]) -> str:
+    """``"April 2013 to December 2013"``."""
+    if not months:
+        return ""
+    first, last = month_label(months[0]), month_label(months[-1])
+    return first if first == last else f"{first} to {last}"
 
 
 # ---------------------------------------------------------------- tables
@@ -144,6 +170,9 @@ class Card:
     verdict: str = ""
     tag: str = "govuk-tag--grey"
     direction: str = ""
+    months_note: str = ""
+    like_for_like: str = ""
+    reason: str = ""
     sparkline: Chart | None = None
     has_trend: bool = False
 
@@ -173,10 +202,15 @@ class Dashboard:
     map_values: dict[str, Any]
     categories: ChartBlock | None
     lsoas: Table
+    """Every LSOA with its code and residents (the CSV)."""
+    lsoa_page: Table
+    """The same LSOAs as the page shows them beside the map (name, counts, rate)."""
     indicators: Table
     quality_notes: list[str]
-    sources: list[str]
+    sources: list[SourceNote]
     has_data: bool
+    coverage_note: str | None = None
+    """Which districts the figures count, when a place is covered only in part."""
     tables: dict[str, Table] = field(default_factory=dict)
 
     lsoa_head: str = ""
@@ -200,39 +234,22 @@ def dashboard_for(place: Place, period: Period) -> Dashboard:
     return found
 
 
-def _held(result: IndicatorResult) -> bool:
-    """Whether an imported source supplies the indicator for at least one month of the
-    period (a count over no months held is not a zero)."""
-    return bool(result.months_with_data)
-
-
-def _why_not_held(result: IndicatorResult, place_has_data: bool, place: str) -> str:
-    if "no imported source supplies this indicator" in result.warnings:
-        return "No imported data source supplies this indicator."
-    if not result.months_with_data:
-        return f"No month of {result.period} is held for this indicator."
-    return f"No incidents are held for {place} in either period."
-
-
 def build_dashboard(perf: Performance, period: Period) -> Dashboard:
     comparison = period.previous().label
-    place_has_data = any(r.count or r.previous_count for r in perf.results)
     series = {slug: adapt.series_points(points) for slug, points in perf.series.items()}
     trends = [
         _trend(r, perf.series[r.indicator], series[r.indicator])
         for r in perf.results
-        if _held(r) and place_has_data and _series_has_data(perf.series.get(r.indicator, []))
+        if r.held and perf.series.get(r.indicator)
     ]
     with_trend = {b.dom_id.removeprefix("trend-") for b in trends}
-    cards = [
-        _card(r, series.get(r.indicator, []), place_has_data, with_trend, perf.scope.name)
-        for r in perf.results
-    ]
-    indicators = _indicator_table(perf.results, period.label, comparison, place_has_data)
-    seasonal = [_seasonal(s) for s in perf.seasonal] if place_has_data else []
-    districts = _districts(perf) if perf.districts else None
+    cards = [_card(r, series.get(r.indicator, []), with_trend) for r in perf.results]
+    indicators = _indicator_table(perf.results, period.label, comparison)
+    seasonal = [_seasonal(s) for s in perf.seasonal] if perf.has_data else []
+    districts = _districts(perf) if len(perf.districts) > 1 else None
     categories = _categories(perf, period.label, comparison) if perf.categories else None
-    lsoas = _lsoa_table(perf, period.label, comparison)
+    lsoas, lsoa_page = _lsoa_tables(perf, period.label, comparison)
+    headline = perf.headline
     dash = Dashboard(
         place_name=perf.scope.name,
         period_label=period.label,
@@ -246,77 +263,97 @@ def build_dashboard(perf: Performance, period: Period) -> Dashboard:
         map_values=_map_values(perf),
         categories=categories,
         lsoas=lsoas,
+        lsoa_page=lsoa_page,
         indicators=indicators,
         quality_notes=list(perf.quality_notes),
         sources=list(perf.sources),
-        has_data=place_has_data,
+        has_data=perf.has_data,
+        coverage_note=(
+            f"The data held is for part of {perf.scope.name} only: it {headline.reason}. "
+            "The figures count those districts and their residents; no verdict is given "
+            f"for {perf.scope.name} as a whole, and the districts with no data are not "
+            "counted as zero."
+            if headline.partial and headline.held
+            else None
+        ),
     )
     blocks = [*trends, *(s.block for s in seasonal if s.block), districts, categories]
     dash.tables = {t.what: t for t in [indicators, lsoas, *(b.table for b in blocks if b)]}
     for table in dash.tables.values():
         if table is not lsoas:
             table.seal()
-    dash.lsoa_head = lsoas.rows_html(0, LSOA_ROWS_SHOWN)
-    dash.lsoa_rest = lsoas.rows_html(LSOA_ROWS_SHOWN)
+    dash.lsoa_head = lsoa_page.rows_html(0, LSOA_ROWS_SHOWN)
+    dash.lsoa_rest = lsoa_page.rows_html(LSOA_ROWS_SHOWN)
     return dash
 
 
-def _series_has_data(points: Sequence[SeriesPoint]) -> bool:
-    return any(p.count is not None for p in points)
+def like_for_like_text(r: IndicatorResult) -> str:
+    """``"April to December 2014 against the same months of 2013: 3,570 against 3,837
+    (−7.0%), a significant reduction"``, or "" when there is nothing to compare."""
+    like = r.like_for_like
+    if like is None:
+        return ""
+    pct = f" ({signed(like.pct_change, 1, '%')})" if like.pct_change is not None else ""
+    return (
+        f"Like for like, {months_span(like.months)} against "
+        f"{months_span(like.previous_months)}: {n(like.count)} against "
+        f"{n(like.previous_count)}{pct}, {like.verdict}."
+    )
 
 
-def _card(
-    r: IndicatorResult,
-    points: list[Any],
-    place_has_data: bool,
-    with_trend: set[str],
-    place: str,
-) -> Card:
-    held = _held(r) and place_has_data
-    card = Card(r.indicator, r.name, r.unit, held)
-    if not held:
-        card.why_not = _why_not_held(r, place_has_data, place)
+def _card(r: IndicatorResult, points: list[Any], with_trend: set[str]) -> Card:
+    card = Card(r.indicator, r.name, r.unit, r.held)
+    if not r.held:
+        card.why_not = sentence(r.reason or "no data held")
         return card
     card.count = n(r.count)
-    card.previous = n(r.previous_count)
-    card.change = signed(r.change)
-    card.pct_change = signed(r.pct_change, 1, "%") if r.pct_change is not None else "no change base"
+    card.previous = count_text(r.previous_count)
+    if r.previous_count is not None and len(r.previous_months) < r.months_expected:
+        card.previous += f" ({len(r.previous_months)} months)"
+    if r.change is not None:
+        card.change = signed(r.change)
+        card.pct_change = (
+            signed(r.pct_change, 1, "%") if r.pct_change is not None else "no change base"
+        )
+        card.direction = "up" if r.change > 0 else ("down" if r.change < 0 else "same")
     card.rate = n(r.rate_per_1000, 1) if r.rate_per_1000 is not None else ""
     card.verdict = r.verdict
-    card.tag = TAGS.get(r.verdict, "govuk-tag--grey")
-    card.direction = "up" if r.change > 0 else ("down" if r.change < 0 else "same")
+    card.tag = TAGS.get(r.verdict, "govuk-tag--yellow")
+    card.reason = sentence(r.reason) if r.reason and r.reason != r.verdict else ""
+    if len(r.months) < r.months_expected:
+        card.months_note = f"{len(r.months)} of {r.months_expected} months held"
+    card.like_for_like = like_for_like_text(r)
     if any(p.count is not None for p in points):
         card.sparkline = charts.sparkline(points, title=f"{r.name}, monthly")
     card.has_trend = r.indicator in with_trend
     return card
 
 
-def _indicator_table(
-    results: list[IndicatorResult], label: str, comparison: str, place_has_data: bool
-) -> Table:
+def _months_held(r: IndicatorResult) -> str:
+    if not r.held:
+        return ""
+    return f"{len(r.months)} of {r.months_expected}"
+
+
+def _indicator_table(results: list[IndicatorResult], label: str, comparison: str) -> Table:
     t = Table(
         "indicators",
         f"Indicators, {label} compared with {comparison}",
         [
             Column("Indicator"), Column(label, True), Column(comparison, True),
             Column("Change", True), Column("Change (%)", True),
-            Column("Rate per 1,000 residents", True), Column("Poisson z", True),
-            Column("Verdict"), Column("Months with data", True),
+            Column("Rate per 1,000 residents", True), Column("Verdict"),
+            Column("Months held", True), Column("Why no verdict"),
         ],
     )  # fmt: skip
     for r in results:
-        if not (_held(r) and place_has_data):
-            t.add(
-                [r.name, None, None, None, None, None, None, NO_DATA, r.months_with_data],
-                [r.name, NO_DATA, NO_DATA, "", "", "", "", NO_DATA, str(r.months_with_data)],
-            )
-            continue
+        reason = r.reason if r.reason and r.reason != r.verdict else ""
         t.add(
-            [r.name, r.count, r.previous_count, r.change, r.pct_change, r.rate_per_1000, r.z,
-             r.verdict, r.months_with_data],
-            [r.name, n(r.count), n(r.previous_count), signed(r.change),
-             signed(r.pct_change, 1, "%"), n(r.rate_per_1000, 1), f"{r.z:.2f}", r.verdict,
-             f"{r.months_with_data} of {r.months_expected}"],
+            [r.name, r.count, r.previous_count, r.change, r.pct_change, r.rate_per_1000,
+             r.verdict, len(r.months) if r.held else None, reason],
+            [r.name, count_text(r.count), count_text(r.previous_count), signed(r.change),
+             signed(r.pct_change, 1, "%"), n(r.rate_per_1000, 1), r.verdict, _months_held(r),
+             reason],
         )  # fmt: skip
     return t
 
@@ -333,10 +370,11 @@ def _trend(r: IndicatorResult, raw: list[SeriesPoint], points: list[Any]) -> Cha
         signals = ", ".join(p.signals)
         t.add(
             [p.month, p.count, p.mean, p.lower, p.upper, signals],
-            [month_label(p.month), NO_DATA if p.count is None else n(p.count), n(p.mean, 1),
+            [month_label(p.month), count_text(p.count), n(p.mean, 1),
              n(p.lower, 1), n(p.upper, 1), signals.replace("-", " ")],
         )  # fmt: skip
-    return ChartBlock(f"trend-{r.indicator}", r.name, chart, t)
+    note = r.series_break if r.series_break else None
+    return ChartBlock(f"trend-{r.indicator}", r.name, chart, t, note)
 
 
 def _seasonal(item: Any) -> Seasonal:
@@ -351,9 +389,7 @@ def _seasonal(item: Any) -> Seasonal:
         [Column("Year"), Column(f"Count ({table.unit})", True)],
     )
     for row in table.rows:
-        t.add(
-            [row.year, row.count], [str(row.year), NO_DATA if row.count is None else n(row.count)]
-        )
+        t.add([row.year, row.count], [str(row.year), count_text(row.count)])
     block = ChartBlock(what, item.title, chart, t, item.note)
     return Seasonal(item.title, block, None)
 
@@ -370,16 +406,14 @@ def _districts(perf: Performance) -> ChartBlock:
          Column("Residents", True), Column("Rate per 1,000 residents", True)],
     )  # fmt: skip
     for d in perf.districts:
-        held = d.rate_per_1000 is not None
         t.add(
-            [d.name, d.code, d.count if held else None, d.population, d.rate_per_1000],
-            [d.name + (" (this place)" if d.selected else ""), d.code,
-             n(d.count) if held else NO_DATA, n(d.population),
-             n(d.rate_per_1000, 1) if held else NO_DATA],
+            [d.name, d.code, d.count, d.population, d.rate_per_1000],
+            [d.name + (" (this place)" if d.selected else ""), d.code, count_text(d.count),
+             n(d.population), NO_DATA if d.rate_per_1000 is None else n(d.rate_per_1000, 1)],
         )  # fmt: skip
-    missing = [d.name for d in perf.districts if d.rate_per_1000 is None]
+    missing = [d.name for d in perf.districts if not d.held]
     note = (
-        ("No data held for " + ", ".join(missing) + ": not shown in the chart.")
+        ("No data held for " + ", ".join(missing) + ": not in the chart or the ranking.")
         if missing
         else None
     )
@@ -387,14 +421,14 @@ def _districts(perf: Performance) -> ChartBlock:
 
 
 def _map_values(perf: Performance) -> dict[str, Any]:
+    """The LSOA choropleth's values: LSOA code → name, count and rate (LSOAs of districts
+    with no data are absent, and drawn as no data)."""
     return {
-        "title": f"{perf.headline_indicator.name} per 1,000 residents",
-        "districts": {
-            d.code: {"name": d.name, "rate": d.rate_per_1000, "count": d.count,
-                     "selected": d.selected}
-            for d in perf.districts
+        "title": f"{perf.headline_indicator.name} per 1,000 residents by LSOA",
+        "lsoas": {
+            s.code: {"name": s.name, "count": s.count, "rate": s.rate_per_1000} for s in perf.lsoas
         },
-    }  # fmt: skip
+    }
 
 
 def _categories(perf: Performance, label: str, comparison: str) -> ChartBlock:
@@ -407,28 +441,45 @@ def _categories(perf: Performance, label: str, comparison: str) -> ChartBlock:
         "categories",
         f"{ind.name} by category",
         [Column("Category"), Column(label, True), Column(comparison, True),
-         Column("Change", True), Column("Change (%)", True)],
+         Column("Change", True), Column("Change (%)", True), Column("Verdict")],
     )  # fmt: skip
-    for s in perf.categories:
-        pct = None if not s.previous else round(100 * (s.count - s.previous) / s.previous, 1)
+    for c in perf.categories:
         t.add(
-            [s.label, s.count, s.previous, s.count - s.previous, pct],
-            [s.label, n(s.count), n(s.previous), signed(s.count - s.previous),
-             signed(pct, 1, "%")],
+            [c.name, c.count, c.previous_count, c.change, c.pct_change, c.verdict],
+            [c.name, count_text(c.count), count_text(c.previous_count), signed(c.change),
+             signed(c.pct_change, 1, "%"), c.verdict],
         )  # fmt: skip
-    return ChartBlock("categories", f"{label} against {comparison}", chart, t)
+    note = " ".join(dict.fromkeys(
+        part.strip() + "."
+        for c in perf.categories if c.series_break
+        for part in c.series_break.split(". ") if part.strip(". ")
+    )) or None  # fmt: skip
+    return ChartBlock("categories", f"{label} against {comparison}", chart, t, note)
 
 
-def _lsoa_table(perf: Performance, label: str, comparison: str) -> Table:
-    t = Table(
+def _lsoa_tables(perf: Performance, label: str, comparison: str) -> tuple[Table, Table]:
+    name = perf.headline_indicator.name
+    full = Table(
         "lsoas",
-        f"{perf.headline_indicator.name} by LSOA",
-        [Column("LSOA code"), Column("LSOA name"), Column(label, True),
-         Column(comparison, True), Column("Change", True)],
+        f"{name} by LSOA",
+        [Column("LSOA"), Column("LSOA code"), Column(label, True),
+         Column(comparison, True), Column("Residents", True),
+         Column("Rate per 1,000 residents", True)],
+    )  # fmt: skip
+    page = Table(
+        "lsoas",
+        f"{name} by LSOA, highest first",
+        [Column("LSOA"), Column(label, True), Column(comparison, True),
+         Column("Per 1,000", True)],
     )  # fmt: skip
     for s in perf.lsoas:
-        t.add(
-            [s.key, s.label, s.count, s.previous, s.count - s.previous],
-            [s.key, s.label, n(s.count), n(s.previous), signed(s.count - s.previous)],
+        full.add(
+            [s.name, s.code, s.count, s.previous, s.population, s.rate_per_1000],
+            [s.name, s.code, n(s.count), count_text(s.previous), n(s.population),
+             n(s.rate_per_1000, 1)],
+        )  # fmt: skip
+        page.add(
+            [s.name, s.count, s.previous, s.rate_per_1000],
+            [s.name, n(s.count), count_text(s.previous), n(s.rate_per_1000, 1)],
         )
-    return t
+    return full, page

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from saferplaces.evidence.periods import period_from
+from saferplaces.evidence.periods import PeriodAfterData, default_period, period_from
 from saferplaces.govuk import GovukFormMixin
 from saferplaces.insight.periods import (
     Period,
@@ -39,28 +39,14 @@ class Selection:
         return {"period": self.params["period"]}
 
 
-def default_period(months: list[str]) -> Period | None:
-    """The latest financial year with all twelve months held (else the latest one with any
-    month held); None when nothing is held."""
-    if not months:
-        return None
-    held = set(months)
-    years = sorted({_fy_start(m) for m in months}, reverse=True)
-    for y in years:
-        fy = financial_year(y)
-        if all(format_month(m) in held for m in fy.months()):
-            return fy
-    return financial_year(years[0])
+def selection_for(period: Period) -> Selection:
+    """The selection for a period chosen by the page itself (the default)."""
+    return Selection(period, {"period": period.label}, "financial")
 
 
 def _fy_start(month: str) -> int:
     d = parse_month(month)
     return d.year if d.month >= 4 else d.year - 1
-
-
-def selection_for(period: Period) -> Selection:
-    """The selection for a period chosen by the page itself (the default)."""
-    return Selection(period, {"period": period.label}, "financial")
 
 
 def period_choices(months: list[str], current: str | None = None) -> list[tuple[str, str]]:
@@ -97,9 +83,14 @@ class PeriodForm(GovukFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args: Any, months: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, months: list[str], latest: str | None = None, **kwargs: Any
+    ) -> None:
+        """`months`: the months (YYYY-MM) the place holds, for the choices and the default
+        period; `latest`: the latest month held anywhere (no period may start after it)."""
         super().__init__(*args, **kwargs)
         self.months = months
+        self.latest = latest or (max(months) if months else None)
         current = self.data.get("period") if self.is_bound else None
         period_field = self.fields["period"]
         period_field.widget.choices = period_choices(months, current or None)
@@ -112,16 +103,18 @@ class PeriodForm(GovukFormMixin, forms.Form):
         text = (data.get("period") or "").strip()
         first = (data.get("from_month") or "").strip()
         last = (data.get("to_month") or "").strip()
-        latest = max(self.months) if self.months else None
         if text.lower() == CUSTOM or (not text and (first or last)):
             self._custom(first, last)
         elif not text:
-            fy = default_period(self.months)
+            fy = default_period(parse_month(m) for m in self.months)
             if fy is not None:
                 self.selection = selection_for(fy)
         else:
             try:
-                period = period_from(text, latest_month=latest)
+                period = period_from(text, latest_month=self.latest)
+            except PeriodAfterData as e:
+                self.add_error("period", str(e).capitalize())
+                return data
             except PeriodError:
                 self.add_error("period", PERIOD_EXAMPLE)
                 return data
@@ -148,7 +141,10 @@ class PeriodForm(GovukFormMixin, forms.Form):
         if len(months) < 2:
             return
         try:
-            period = period_from(None, months["from_month"], months["to_month"])
+            period = period_from(None, months["from_month"], months["to_month"], self.latest)
+        except PeriodAfterData as e:
+            self.add_error("from_month", str(e).capitalize())
+            return
         except PeriodError:
             self.add_error(
                 "to_month", "The last month must be the same as or after the first month"

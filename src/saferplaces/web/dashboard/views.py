@@ -1,4 +1,8 @@
-"""The performance dashboard of a place, and a CSV download of every table behind it."""
+"""The performance dashboard of a place, its LSOA map and a CSV download of every table.
+
+The map and the charts take their place from the request: any place in England and
+Wales, its LSOAs drawn from the shipped boundaries and its outlines dissolved from them.
+"""
 
 from __future__ import annotations
 
@@ -7,36 +11,40 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from saferplaces.evidence.scope import ScopeError, scope_for
+from saferplaces.evidence.figures import latest_month, months_held
+from saferplaces.evidence.scope import PlaceScope, ScopeError, scope_for
 from saferplaces.evidence.store import incident_store
 from saferplaces.partnership.models import Place
 from saferplaces.web.dashboard.build import dashboard_for
 from saferplaces.web.dashboard.forms import PeriodForm, Selection
+from saferplaces.web.dashboard.maps import ATTRIBUTION, UnknownDistrictError, gzipped, map_file
 
 TEMPLATE = "web/dashboard/dashboard.html"
-BOUNDARIES = "web/boundaries/lancashire_districts_lad2022.geojson"
 
 
 def _place(slug: str) -> Place:
     return get_object_or_404(Place.objects.select_related("parent"), slug=slug)
 
 
-def _form(request: HttpRequest) -> PeriodForm:
-    """The period form, bound to the query (or to nothing: the default period), with the
-    select showing the period actually shown."""
-    months = incident_store().months()
+def _form(request: HttpRequest, scope: PlaceScope | None) -> PeriodForm:
+    """The period form, bound to the query (or to nothing: the place's latest complete
+    period), with the select showing the period actually shown."""
+    months = months_held(scope) if scope is not None else []
+    if not months:  # a place with no data: offer the periods the store holds
+        months = incident_store().months()
+    latest = latest_month()
     asked = any(k in request.GET for k in PeriodForm.base_fields)
     data: dict[str, str] = {k: request.GET.get(k, "") for k in PeriodForm.base_fields}
-    form = PeriodForm(data if asked else {"period": ""}, months=months)
+    form = PeriodForm(data if asked else {"period": ""}, months=months, latest=latest)
     if form.is_valid() and form.selection is not None and not data["period"].strip():
         shown = "custom" if form.selection.kind == "custom" else form.selection.params["period"]
-        form = PeriodForm({**data, "period": shown}, months=months)
+        form = PeriodForm({**data, "period": shown}, months=months, latest=latest)
         form.is_valid()
     return form
 
@@ -48,13 +56,21 @@ def _url(name: str, place: Place, fallback: str) -> str:
         return fallback
 
 
+def _scope(place: Place) -> tuple[PlaceScope | None, str]:
+    try:
+        return scope_for(place), ""
+    except ScopeError as e:
+        return None, str(e)
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """`/places/<slug>/dashboard/?period=2014/15` (or `rolling`, `2014`, or
     `period=custom&from_month=2014-01&to_month=2014-10`)."""
     place = _place(slug)
-    form = _form(request)
+    scope, scope_error = _scope(place)
+    form = _form(request, scope)
     context: dict[str, Any] = {
         "place": place,
         "ancestors": [*place.ancestors(), place],
@@ -65,19 +81,18 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if form.errors:
         return render(request, TEMPLATE, context, status=400)
+    if scope is None:
+        return render(request, TEMPLATE, {**context, "scope_error": scope_error})
     selection = form.selection
     if selection is None:  # nothing imported yet
         return render(request, TEMPLATE, {**context, "nothing_held": True})
-    try:
-        scope_for(place)
-    except ScopeError as e:
-        return render(request, TEMPLATE, {**context, "scope_error": str(e)})
     dash = dashboard_for(place, selection.period)
     context.update(
         dash=dash,
         selection=selection,
         query=urlencode(selection.params),
-        boundaries=BOUNDARIES,
+        map_url=reverse("dashboard_map", args=[place.slug]),
+        attribution=ATTRIBUTION,
         quality=dash.quality_notes,
     )
     return render(request, TEMPLATE, context)
@@ -85,18 +100,42 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
+def dashboard_map(request: HttpRequest, slug: str) -> FileResponse:
+    """The place's LSOAs and outlines as GeoJSON (built once per place, then cached)."""
+    place = _place(slug)
+    scope, _ = _scope(place)
+    if scope is None:
+        raise Http404("No map for this place")
+    try:
+        path = map_file(place, scope)
+    except UnknownDistrictError:
+        raise Http404("No boundaries are held for this place") from None
+    packed = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = FileResponse(
+        (gzipped(path) if packed else path).open("rb"), content_type="application/json"
+    )
+    if packed:
+        response["Content-Encoding"] = "gzip"
+    response["Vary"] = "Accept-Encoding"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@login_required
+@require_GET
 def dashboard_csv(request: HttpRequest, slug: str, what: str) -> HttpResponse:
     """One table of the dashboard as CSV (raw values; empty where no data is held)."""
     place = _place(slug)
-    form = _form(request)
+    scope, scope_error = _scope(place)
+    if scope is None:
+        return HttpResponse(
+            f"{scope_error}\n", status=400, content_type="text/plain; charset=utf-8"
+        )
+    form = _form(request, scope)
     if form.errors or form.selection is None:
         messages = [str(e) for errs in form.errors.values() for e in errs]
         text = "; ".join(messages) or "No incident data is held yet"
         return HttpResponse(text + "\n", status=400, content_type="text/plain; charset=utf-8")
-    try:
-        scope_for(place)
-    except ScopeError as e:
-        return HttpResponse(f"{e}\n", status=400, content_type="text/plain; charset=utf-8")
     selection: Selection = form.selection
     table = dashboard_for(place, selection.period).tables.get(what)
     if table is None:

@@ -101,17 +101,26 @@ class Command(BaseCommand):
         self.stdout.write(line(["-" * w for w in widths]))
         for c in cells:
             self.stdout.write(line(c))
+        reasons: dict[str, list[str]] = {}
         for r in rows:
-            if r["reason"]:
-                self.stdout.write(f"{r['name']}: {r['reason']}.")
+            if r["reason"] and not r.get("like_for_like"):
+                reasons.setdefault(r["reason"], []).append(r["name"])
+        for reason, names in reasons.items():
+            self.stdout.write(f"{', '.join(names)}: {reason}.")
+        for r in rows:
             like = r.get("like_for_like")
             if like:
+                self.stdout.write(f"{r['name']}: {r['reason']}.")
                 self.stdout.write(
                     f"  like for like, {like['months'][0]} to {like['months'][-1]}: "
                     f"{like['count']:,} against {like['previous_count']:,}"
                     + (f" ({like['pct_change']:+.1f}%)" if like["pct_change"] is not None else "")
                     + f", {like['verdict']}"
                 )
-        notes = sorted({w for r in rows for w in r.get("warnings", []) if w != r["reason"]})
-        for note in notes:
-            self.stdout.write(f"Note: {note}")
+        notes: dict[str, list[str]] = {}
+        for r in rows:
+            for w in r.get("warnings", []):
+                if w != r["reason"]:
+                    notes.setdefault(w, []).append(r["name"])
+        for note, names in notes.items():
+            self.stdout.write(f"Note ({', '.join(names)}): {note.rstrip('.')}.")

@@ -27,13 +27,7 @@
   }
 
   var BLUES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"];
-
-  function colour(rate, min, max) {
-    if (rate === null || rate === undefined) return "#e8e8e8";
-    if (max <= min) return BLUES[2];
-    var i = Math.min(BLUES.length - 1, Math.floor(((rate - min) / (max - min)) * BLUES.length));
-    return BLUES[i];
-  }
+  var NO_DATA = "#e8e8e8";
 
   function fmt(value, places) {
     return Number(value).toLocaleString("en-GB", {
@@ -41,63 +35,99 @@
     });
   }
 
-  function drawMap() {
-    var el = document.getElementById("district-map");
-    if (!el || typeof window.L === "undefined") return;
-    var values = readJson(el.getAttribute("data-values")) || { districts: {} };
-    var rates = Object.keys(values.districts)
-      .map(function (k) { return values.districts[k].rate; })
-      .filter(function (r) { return r !== null; });
-    var min = Math.min.apply(null, rates), max = Math.max.apply(null, rates);
-    var map = window.L.map(el, {
-      zoomControl: true, attributionControl: false, scrollWheelZoom: false, zoomSnap: 0.25
-    });
-    fetch(el.getAttribute("data-boundaries"), { credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
-      .then(function (geojson) {
-        var compared = [];
-        var layer = window.L.geoJSON(geojson, {
-          style: function (f) {
-            var d = values.districts[f.properties.LAD22CD];
-            return {
-              color: d && d.selected ? "#0b0c0c" : "#ffffff",
-              weight: d && d.selected ? 3 : 1,
-              fillColor: colour(d ? d.rate : null, min, max),
-              fillOpacity: d ? 0.9 : 0.5
-            };
-          },
-          onEachFeature: function (f, lyr) {
-            var d = values.districts[f.properties.LAD22CD];
-            var text = f.properties.LAD22NM + ": " +
-              (!d ? "not in this comparison" :
-                d.rate === null ? "no data held" : fmt(d.rate, 1) + " per 1,000 (" + fmt(d.count, 0) + ")");
-            lyr.bindTooltip(text, { sticky: true });
-            if (d) compared.push(lyr);
-          }
-        }).addTo(map);
-        var focus = compared.length ? window.L.featureGroup(compared) : layer;
-        map.fitBounds(focus.getBounds(), { padding: [8, 8] });
-        el.classList.add("sp-map--drawn");
-        drawLegend(map, min, max, rates.length > 0);
-      })
-      .catch(function () { el.textContent = "The map could not be drawn. The figures are in the table beside it."; });
+  /* Quintile breaks of the rates held, so each colour covers about a fifth of the areas. */
+  function breaks(rates) {
+    var sorted = rates.slice().sort(function (a, b) { return a - b; });
+    var out = [];
+    for (var i = 1; i < BLUES.length; i++) {
+      out.push(sorted[Math.min(sorted.length - 1, Math.floor((i * sorted.length) / BLUES.length))]);
+    }
+    return out;
   }
 
-  function drawLegend(map, min, max, any) {
+  function colour(rate, cuts) {
+    if (rate === null || rate === undefined) return NO_DATA;
+    var i = 0;
+    while (i < cuts.length && rate >= cuts[i]) i++;
+    return BLUES[i];
+  }
+
+  function drawMap() {
+    var el = document.getElementById("lsoa-map");
+    if (!el || typeof window.L === "undefined") return;
+    var values = (readJson(el.getAttribute("data-values")) || {}).lsoas || {};
+    var rates = Object.keys(values)
+      .map(function (k) { return values[k].rate; })
+      .filter(function (r) { return r !== null && r !== undefined; });
+    var cuts = breaks(rates);
+    /* No zoom buttons and no keyboard focus: the map is a picture (role="img") whose
+       figures are all in the table beside it. */
+    var map = window.L.map(el, {
+      zoomControl: false, attributionControl: false, keyboard: false,
+      scrollWheelZoom: false, zoomSnap: 0.25, preferCanvas: false
+    });
+    fetch(el.getAttribute("data-map"), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (geojson) {
+        var areas = { type: "FeatureCollection", features: [] };
+        var lines = { type: "FeatureCollection", features: [] };
+        geojson.features.forEach(function (f) {
+          (f.properties.kind === "outline" ? lines : areas).features.push(f);
+        });
+        var layer = window.L.geoJSON(areas, {
+          style: function (f) {
+            var v = values[f.properties.code];
+            return { color: "#ffffff", weight: 0.5, fillColor: colour(v ? v.rate : null, cuts),
+                     fillOpacity: 0.9 };
+          },
+          onEachFeature: function (f, lyr) {
+            var v = values[f.properties.code];
+            var text = f.properties.name + ": " + (!v || v.rate === null || v.rate === undefined
+              ? "no data held"
+              : fmt(v.rate, 1) + " per 1,000 (" + fmt(v.count, 0) + ")");
+            lyr.bindTooltip(text, { sticky: true });
+          }
+        }).addTo(map);
+        var outer = lines.features.length ? lines.features[lines.features.length - 1] : null;
+        window.L.geoJSON(lines, {
+          interactive: false,
+          style: function (f) {
+            var isPlace = outer !== null && f === outer && lines.features.length > 1;
+            return { color: "#0b0c0c", weight: isPlace ? 3 : 1.5, fill: false };
+          }
+        }).addTo(map);
+        map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+        el.classList.add("sp-map--drawn");
+        drawLegend(map, cuts, rates);
+      })
+      .catch(function () {
+        el.textContent = "The map could not be drawn. The figures are in the table beside it.";
+      });
+  }
+
+  function drawLegend(map, cuts, rates) {
     var legend = window.L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var div = window.L.DomUtil.create("div", "sp-map__legend");
-      if (!any) { div.textContent = "No data held"; return div; }
-      if (max <= min) {
-        div.innerHTML = '<strong>Per 1,000</strong><span><i style="background:' + BLUES[2] +
-          '"></i>' + fmt(min, 1) + '</span><span><i style="background:#e8e8e8"></i>No data held</span>';
-        return div;
+      var title = document.createElement("strong");
+      title.textContent = "Per 1,000";
+      div.appendChild(title);
+      function row(fill, text) {
+        var span = document.createElement("span");
+        var swatch = document.createElement("i");
+        swatch.style.background = fill;
+        span.appendChild(swatch);
+        span.appendChild(document.createTextNode(text));
+        div.appendChild(span);
       }
-      var step = (max - min) / BLUES.length;
-      div.innerHTML = "<strong>Per 1,000</strong>" + BLUES.map(function (c, i) {
-        return '<span><i style="background:' + c + '"></i>' + fmt(min + i * step, 1) + "–" +
-          fmt(min + (i + 1) * step, 1) + "</span>";
-      }).join("") + '<span><i style="background:#e8e8e8"></i>No data held</span>';
+      if (rates.length) {
+        var lo = Math.min.apply(null, rates), hi = Math.max.apply(null, rates);
+        var edges = [lo].concat(cuts).concat([hi]);
+        BLUES.forEach(function (c, i) {
+          row(c, fmt(edges[i], 1) + "–" + fmt(edges[i + 1], 1));
+        });
+      }
+      row(NO_DATA, "No data held");
       return div;
     };
     legend.addTo(map);
