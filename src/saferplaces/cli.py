@@ -13,6 +13,8 @@ OUR_COMMANDS = {
     "demo": "set up the data directory, load the demo partnership and serve it",
     "serve": "run the web server (and the background worker) on 127.0.0.1:8000",
     "load_demo": "load (or refresh) the demo partnership without serving",
+    "geography": "load the reference geography of England and Wales (every place, idempotent)",
+    "partnership": 'set up any CSP: partnership create --csp "NAME" [--admin USERNAME]',
     "import": "import police.uk street files or mapped incident CSVs into the incident store",
     "indicators": "print indicators for a place and period (json, csv or table)",
     "quality": "data quality per source and month: gaps, unlocated rows, rows out of area",

@@ -1,4 +1,6 @@
-"""Every write of the reports app."""
+"""Every write of the reports app that a person asks for: queueing board papers. (The
+background task's own progress writes are in ``progress``, so that this module and the
+task do not import each other.)"""
 
 from __future__ import annotations
 
@@ -7,11 +9,11 @@ from functools import partial
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
 from saferplaces.insight.periods import Period
 from saferplaces.partnership.models import Place
-from saferplaces.reports.models import BoardPaper, PaperFormat, PaperStatus
+from saferplaces.reports.models import BoardPaper, PaperFormat
+from saferplaces.reports.tasks import build_paper
 
 
 @transaction.atomic
@@ -19,8 +21,6 @@ def request_papers(
     place: Place, period: Period, formats: Iterable[str], user: User | None
 ) -> list[BoardPaper]:
     """Queue one paper per format; the task starts once the rows are committed."""
-    from saferplaces.reports.tasks import build_paper
-
     papers = [
         BoardPaper.objects.create(
             place=place,
@@ -36,22 +36,3 @@ def request_papers(
     for paper in papers:
         transaction.on_commit(partial(build_paper.enqueue, paper.pk))
     return papers
-
-
-def record_progress(paper_id: int, percent: int, stage: str) -> None:
-    BoardPaper.objects.filter(pk=paper_id).update(
-        status=PaperStatus.RUNNING, progress=percent, stage=stage
-    )
-
-
-def record_ready(paper_id: int, file: str) -> None:
-    BoardPaper.objects.filter(pk=paper_id).update(
-        status=PaperStatus.READY, progress=100, stage="Ready", file=file,
-        finished_at=timezone.now(),
-    )  # fmt: skip
-
-
-def record_failure(paper_id: int, error: str) -> None:
-    BoardPaper.objects.filter(pk=paper_id).update(
-        status=PaperStatus.FAILED, stage="Failed", error=error[:2000], finished_at=timezone.now()
-    )

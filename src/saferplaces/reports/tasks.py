@@ -7,9 +7,9 @@ import logging
 from django.conf import settings
 from django_tasks import task
 
-from saferplaces.reports import services
 from saferplaces.reports.models import BoardPaper
 from saferplaces.reports.papers import write_paper
+from saferplaces.reports.progress import record_failure, record_progress, record_ready
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +25,11 @@ def build_paper(paper_id: int) -> str:
             paper.period,
             paper.format,
             settings.DOCUMENTS_DIR / relative,
-            progress=lambda pct, stage: services.record_progress(paper_id, pct, stage),
+            progress=lambda pct, stage: record_progress(paper_id, pct, stage),
         )
     except Exception as exc:
         log.exception("board paper %s failed", paper_id)
-        services.record_failure(paper_id, f"{type(exc).__name__}: {exc}")
+        record_failure(paper_id, f"{type(exc).__name__}: {exc}")
         raise
-    services.record_ready(paper_id, relative)
+    record_ready(paper_id, relative)
     return relative

@@ -15,7 +15,10 @@ SAMPLES = Path(insight.__file__).parent / "samples" / "police_uk" / "west_lancas
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the demo partnership and its data (idempotent), then serve it."
+    help = (
+        "Migrate, load the reference geography of England and Wales, the demo partnership "
+        "and its data (idempotent), then serve it."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -26,6 +29,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Data directory: {settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        call_command("geography", stdout=self.stdout)
         self.stdout.write(
             "Importing the sample police.uk data (West Lancashire, 2013-04 to 2015-03)"
         )
