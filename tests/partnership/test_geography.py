@@ -7,6 +7,8 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
 
 from saferplaces.evidence.scope import scope_for
 from saferplaces.insight.reference_geography import reference_areas, reference_districts
@@ -121,3 +123,22 @@ def test_a_two_tier_csp_gets_its_county_council_and_a_clear_error_for_a_county()
     assert council.name == "Lancashire County Council"
     with pytest.raises(CommandError, match="not a community safety partnership"):
         call_command("partnership", "create", "--csp", "Lancashire", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_the_admin_page_sets_up_a_partnership(admin_client: Client) -> None:
+    """Given an administrator, When they set up Rossendale from the admin page, Then the
+    same service runs (organisations, board, administrator shown once); an unknown CSP is
+    a form error saying what to give."""
+    load_geography(force_areas=["E23000003"])
+    url = reverse("admin:partnership_set_up")
+    assert "Set up a partnership" in admin_client.get(
+        reverse("admin:partnership_place_changelist")).content.decode()  # fmt: skip
+    bad = admin_client.post(url, {"csp": "Atlantis"})
+    assert bad.status_code == 400 and "No place is called" in bad.content.decode()
+    response = admin_client.post(url, {"csp": "E07000125", "admin_username": "robin"},
+                                 follow=True)  # fmt: skip
+    assert response.status_code == 200
+    assert "first password" in response.content.decode()
+    assert Group.objects.filter(place__lad_code="E07000125", statutory=True).count() == 1
+    assert Person.objects.get(user__username="robin").user.is_staff

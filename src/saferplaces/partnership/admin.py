@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
 
 from saferplaces.partnership.models import (
     ActivityEvent,
@@ -23,6 +27,7 @@ from saferplaces.partnership.models import (
     PlacePopulation,
 )
 from saferplaces.partnership.services import record_event
+from saferplaces.partnership.setup import partnership_place, set_up_partnership
 
 
 class AuditedAdmin(admin.ModelAdmin[Any]):
@@ -46,14 +51,77 @@ class PlacePopulationInline(admin.TabularInline[PlacePopulation, Place]):
     extra = 0
 
 
+class SetUpPartnershipForm(forms.Form):
+    csp = forms.CharField(
+        label="Community safety partnership",
+        help_text="Its name or ONS code, for example Newcastle upon Tyne or E22000363",
+    )
+    admin_username = forms.CharField(
+        label="First administrator's username (optional)", required=False, max_length=150
+    )
+    admin_email = forms.EmailField(label="Their email address", required=False)
+
+    def clean_csp(self) -> Place:
+        try:
+            return partnership_place(self.cleaned_data["csp"])
+        except ValidationError as e:
+            raise forms.ValidationError(e.messages) from None
+
+
 @admin.register(Place)
 class PlaceAdmin(AuditedAdmin):
     list_display = ["name", "kind", "lad_code", "csp_code", "pfa_code", "fra_code", "parent"]
     list_filter = ["kind"]
-    search_fields = ["name", "slug", "lad_code", "csp_code", "lsoa_code"]
+    search_fields = ["name", "slug", "lad_code", "csp_code", "lsoa_code", "aliases__key"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
+    filter_horizontal = ["members"]
     inlines = [PlacePopulationInline]
+    change_list_template = "admin/partnership/place/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "set-up-partnership/",
+                self.admin_site.admin_view(self.set_up_partnership),
+                name="partnership_set_up",
+            )
+        ]
+        return own + super().get_urls()
+
+    def set_up_partnership(self, request: HttpRequest) -> HttpResponse:
+        """The admin page of `saferplaces partnership create`: a CSP's organisations,
+        board and first administrator, set up by the same service."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = SetUpPartnershipForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            setup = set_up_partnership(
+                request.user,
+                data["csp"],
+                admin_username=data["admin_username"] or None,
+                admin_email=data["admin_email"] or "",
+            )
+            text = (
+                f"{setup.place.label}: {len(setup.organisations)} organisations and the "
+                f"board '{setup.board.name}' are set up."
+            )
+            if setup.password:
+                text += (
+                    f" Administrator {data['admin_username']}: first password "
+                    f"{setup.password} (shown once: they must change it when they sign in)."
+                )
+            messages.success(request, text)
+            return redirect("admin:partnership_place_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Set up a community safety partnership",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        status = 400 if form.errors else 200
+        return render(request, "admin/partnership/set_up_partnership.html", context, status=status)
 
 
 @admin.register(Organisation)
