@@ -54,3 +54,25 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def env_path(name: str, default: Path) -> Path:
     raw = os.environ.get(name)
     return Path(raw).expanduser().resolve() if raw else default.resolve()
+
+
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+"""The first bytes of a PNG and of a JPEG file."""
+
+
+def env_image(name: str) -> Path | None:
+    """An optional path to a PNG or JPEG image (None when unset or empty). A file that is
+    missing, unreadable or not a PNG or JPEG stops start-up, naming the variable."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    path = Path(raw).expanduser().resolve()
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError as e:
+        reason = e.strerror or str(e)
+        raise ImproperlyConfigured(f"{name}: cannot read {raw!r} ({reason})") from None
+    if not head.startswith(_IMAGE_SIGNATURES):
+        raise ImproperlyConfigured(f"{name}: {raw!r} is not a PNG or JPEG image")
+    return path

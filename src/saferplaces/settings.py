@@ -17,7 +17,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from saferplaces.env import env_bool, env_int, env_list, env_path, env_str
+from saferplaces.env import env_bool, env_image, env_int, env_list, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -52,6 +52,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 PARTNERSHIP_NAME = env_str("SAFERPLACES_PARTNERSHIP_NAME", "saferplaces")
+PARTNERSHIP_LOGO = env_image("SAFERPLACES_LOGO")
+"""The partnership's logo (PNG or JPEG) for its board papers; None when unset."""
 SUPPRESSION_THRESHOLD = env_int("SAFERPLACES_SUPPRESSION_THRESHOLD", 5)
 
 INSTALLED_APPS = [
