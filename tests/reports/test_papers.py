@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from openpyxl import load_workbook
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
 from saferplaces.evidence.figures import summary
@@ -20,7 +21,8 @@ from saferplaces.evidence.scope import resolve_place
 from saferplaces.evidence.services import import_files
 from saferplaces.insight.periods import parse_period
 from saferplaces.reports.models import BoardPaper, PaperStatus
-from saferplaces.reports.papers import pack_for
+from saferplaces.reports.papers import pack_for, write_paper
+from tests.reports.conftest import tiny_png
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -57,6 +59,39 @@ def test_the_pack_carries_the_evidence_figures_unchanged(west_lancashire: dict[s
     for table in pack.seasonal:
         if any(row.count is None for row in table.rows):
             assert table.note, f"{table.title} has uncounted years but no note"
+    # sources: the datasets, the last month held, the rows without a location, and what
+    # the source cannot say
+    assert pack.sources == [
+        "police.uk street-level crime and anti-social behaviour (Lancashire force), held "
+        "from April 2013 to March 2015; every row of this period has a location."
+    ]
+    assert "not the force's recorded-crime figures" in " ".join(pack.source_notes)
+    assert all(n.endswith(".") and not n.endswith("..") for n in pack.quality_notes)
+    assert pack.coverage is None and pack.logo is None
+    vso = pack.indicator("violence-and-sexual-offences")  # police.uk's May 2013 change
+    assert (vso.months, vso.previous_months, vso.change) == (12, 11, None)
+    assert vso.like_for_like is not None and vso.like_for_like.months == 11
+    assert vso.like_for_like.count == by_slug[vso.slug].like_for_like.count  # type: ignore[union-attr]
+
+
+def test_a_part_of_a_place_and_a_place_with_no_data(west_lancashire: dict[str, int]) -> None:
+    """Given data for West Lancashire only, When packs are built for Lancashire and for
+    Preston, Then Lancashire's names the district it counts and judges nothing for the
+    whole, and Preston's says "no data" for its headline rather than 0 or nothing."""
+    period = parse_period("2014/15")
+    county = pack_for(performance(resolve_place("Lancashire").place, period),
+                      partnership_name="Lancashire CSP")  # fmt: skip
+    assert county.coverage is not None and county.coverage.endswith(": West Lancashire")
+    assert county.indicators and all(f.partial and not f.judged for f in county.indicators)
+    assert county.indicator("all-crime").count == west_lancashire["all-crime"]
+    preston = pack_for(performance(resolve_place("Preston").place, period),
+                       partnership_name="Preston CSP", logo="/x/logo.png")  # fmt: skip
+    assert [(f.slug, f.count, f.verdict) for f in preston.indicators] == [
+        ("all-crime", None, "no data")
+    ]
+    assert preston.coverage is None and preston.sources == [] and preston.logo == "/x/logo.png"
+    by_name = {d.name: d for d in preston.districts}
+    assert by_name["Preston"].count is None and by_name["West Lancashire"].count is not None
 
 
 def _report(fmt: str, output: Path) -> str:
@@ -87,6 +122,21 @@ def test_the_deck_carries_the_engines_headline(
     assert "Domestic abuse" not in [
         s.shapes.title.text for s in deck.slides if s.shapes.title is not None
     ]
+
+
+def test_write_paper_puts_the_configured_logo_on_the_deck(
+    west_lancashire: dict[str, int], tmp_path: Path, settings: object
+) -> None:
+    """Given SAFERPLACES_LOGO set (settings.PARTNERSHIP_LOGO), When a deck is written for
+    the board, Then its title slide carries that logo."""
+    logo = tiny_png(tmp_path / "logo.png")
+    settings.PARTNERSHIP_LOGO = logo  # type: ignore[attr-defined]
+    settings.PARTNERSHIP_NAME = "West Lancashire CSP"  # type: ignore[attr-defined]
+    path = write_paper(resolve_place("West Lancashire").place, parse_period("2014/15"), "pptx",
+                       tmp_path / "wl.pptx")  # fmt: skip
+    title = Presentation(str(path)).slides[0]
+    blobs = [s.image.blob for s in title.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert blobs == [logo.read_bytes()]
 
 
 def test_the_pdf_and_workbook_carry_the_same_numbers(

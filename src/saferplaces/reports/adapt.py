@@ -8,19 +8,46 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from saferplaces.evidence.performance import DistrictRate, Seasonal
-from saferplaces.insight.breakdowns import Share
-from saferplaces.insight.compare import IndicatorResult, SeriesPoint
+from saferplaces.insight.compare import Comparison, IndicatorResult, SeriesPoint
 from saferplaces.insight.periods import parse_month
+from saferplaces.reports import wording
 from saferplaces.reports.pack import (
     CategoryFigure,
     DistrictFigure,
     IndicatorFigure,
+    LikeForLike,
     MonthPoint,
     SeasonalRow,
     SeasonalTable,
 )
 
-__all__ = ["categories", "districts", "figure", "seasonal_table", "series_points"]
+__all__ = [
+    "categories",
+    "districts",
+    "figure",
+    "like_for_like",
+    "seasonal_table",
+    "series_points",
+]
+
+
+def like_for_like(comparison: Comparison | None) -> LikeForLike | None:
+    """The engine's like-for-like comparison (the months both periods hold) for the pack."""
+    if comparison is None or not comparison.months:
+        return None
+    return LikeForLike(
+        first=parse_month(comparison.months[0]),
+        last=parse_month(comparison.months[-1]),
+        months=len(comparison.months),
+        count=comparison.count,
+        previous_count=comparison.previous_count,
+        change=comparison.change,
+        pct_change=comparison.pct_change,
+        significant=comparison.significant,
+        verdict=comparison.verdict,
+        z=comparison.z,
+        p_value=comparison.p_value,
+    )
 
 
 def figure(result: IndicatorResult) -> IndicatorFigure:
@@ -37,11 +64,18 @@ def figure(result: IndicatorResult) -> IndicatorFigure:
         z=result.z,
         significant=result.significant,
         verdict=result.verdict,
+        p_value=result.p_value,
+        reason=result.reason,
+        like_for_like=like_for_like(result.like_for_like),
+        months=len(result.months),
+        previous_months=len(result.previous_months),
+        months_expected=result.months_expected,
+        partial=result.partial,
     )
 
 
 def series_points(points: Sequence[SeriesPoint]) -> list[MonthPoint]:
-    """A control chart as pack month points (signals joined with "; ")."""
+    """A control chart as pack month points (signals in plain words, joined with "; ")."""
     return [
         MonthPoint(
             month=parse_month(p.month),
@@ -49,7 +83,7 @@ def series_points(points: Sequence[SeriesPoint]) -> list[MonthPoint]:
             mean=p.mean,
             upper=p.upper,
             lower=p.lower,
-            signal="; ".join(p.signals) if p.signals else None,
+            signal=wording.signal_words(p.signals),
             missing=p.gap or p.count is None,
         )
         for p in points
@@ -66,11 +100,17 @@ def seasonal_table(item: Seasonal) -> SeasonalTable:
     return SeasonalTable(item.title, item.window, rows, item.note, item.indicator.unit)
 
 
-def categories(shares: Sequence[Share]) -> list[CategoryFigure]:
-    """Category shares as pack figures."""
-    return [CategoryFigure(s.label, s.count, s.previous) for s in shares]
+def categories(results: Sequence[IndicatorResult]) -> list[CategoryFigure]:
+    """Category rows (made by the indicators' rules) as pack figures."""
+    return [
+        CategoryFigure(
+            r.name, r.count, r.previous_count, r.change, r.pct_change, r.verdict, r.reason,
+            like_for_like(r.like_for_like), r.series_break,
+        )
+        for r in results
+    ]  # fmt: skip
 
 
 def districts(rates: Sequence[DistrictRate]) -> list[DistrictFigure]:
-    """District rates as pack figures."""
+    """District rates as pack figures (no figure where a district has no data)."""
     return [DistrictFigure(d.name, d.count, d.rate_per_1000) for d in rates]

@@ -98,6 +98,23 @@ def _n(value: float) -> str:
 
 # ---------------------------------------------------------------- monthly trend
 
+TREND_SUBTITLE = (
+    "Monthly count; dashed line: average; shaded: the range normal variation would "
+    "explain; red: a signal"
+)
+LABEL_LIMIT = 400
+"""Widest axis label in pixels before Vega would cut it short (its default is 180)."""
+
+
+def _counted(p: MonthPoint) -> bool:
+    return not (p.missing or p.count is None)
+
+
+def trim_months(points: Sequence[MonthPoint]) -> list[MonthPoint]:
+    """The points from the first month with a count to the last (gaps inside are kept)."""
+    held = [i for i, p in enumerate(points) if _counted(p)]
+    return list(points[held[0] : held[-1] + 1]) if held else []
+
 
 def trend_chart(
     points: Sequence[MonthPoint],
@@ -108,7 +125,9 @@ def trend_chart(
     height: int = 300,
 ) -> Chart:
     """Monthly counts with the SPC band: mean line, 3-sigma upper/lower limits as a
-    shaded area, signal months highlighted and missing months shown as gaps."""
+    shaded area, signal months highlighted and missing months shown as gaps. The chart
+    begins at the first month with a count and ends at the last."""
+    points = trim_months(points)
     rows: list[dict[str, Any]] = []
     for p in points:
         missing = p.missing or p.count is None
@@ -171,7 +190,7 @@ def trend_chart(
     chart = alt.layer(gaps, band, mean, line, dots).properties(
         title=alt.TitleParams(
             text=title,
-            subtitle="Monthly count; dashed line mean, shaded band 3-sigma control limits",
+            subtitle=TREND_SUBTITLE,
         ),
         width=width,
         height=height,
@@ -213,15 +232,21 @@ def trend_chart(
 
 
 def seasonal_chart(table: SeasonalTable, *, width: int = 560, height: int = 240) -> Chart:
-    """Year-by-year bars for a recurring window (years with no count are left out)."""
-    rows: list[dict[str, Any]] = [
-        {"year": str(r.year), "count": r.count} for r in table.rows if r.count is not None
-    ]
+    """Year-by-year bars for a recurring window, from the first year with a count to the
+    last; a year between them with no count keeps its place on the axis with no bar."""
+    counted = [r for r in table.rows if r.count is not None]
+    years = (
+        [str(r.year) for r in table.rows if counted[0].year <= r.year <= counted[-1].year]
+        if counted
+        else []
+    )
+    rows: list[dict[str, Any]] = [{"year": str(r.year), "count": r.count} for r in counted]
+    x = alt.X("year:O", title=None, scale=alt.Scale(domain=years), axis=alt.Axis(labelAngle=0))
     chart = (
         alt.Chart(alt.Data(values=rows))
         .mark_bar(color=BLUE)
         .encode(
-            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+            x=x,
             y=alt.Y("count:Q", title=f"Count ({table.unit})"),
             tooltip=[
                 alt.Tooltip("year:O", title="Year"),
@@ -233,7 +258,7 @@ def seasonal_chart(table: SeasonalTable, *, width: int = 560, height: int = 240)
     labels = (
         alt.Chart(alt.Data(values=rows))
         .mark_text(dy=-6, color=INK, fontSize=11)
-        .encode(x="year:O", y="count:Q", text=alt.Text("count:Q", format=","))
+        .encode(x=x, y="count:Q", text=alt.Text("count:Q", format=","))
     )
     if rows:
         first, last = rows[0], rows[-1]
@@ -242,6 +267,9 @@ def seasonal_chart(table: SeasonalTable, *, width: int = 560, height: int = 240)
             f"({table.window_label}) for each year from {first['year']} to {last['year']}; "
             f"{_n(first['count'])} in {first['year']} and {_n(last['count'])} in {last['year']}."
         )
+        gaps = [y for y in years if y not in {r["year"] for r in rows}]
+        if gaps:
+            alt_text += f" No data for {', '.join(gaps)}: no bar, not zero."
     else:
         alt_text = f"{table.title}: no counts available. {table.note or ''}".strip()
     layered = alt.layer(chart, labels).properties(
@@ -260,7 +288,8 @@ def districts_chart(
     title: str = "Rate per 1,000 residents by district",
     width: int = 520,
 ) -> Chart:
-    """Horizontal bars of rate per 1,000 by district, the selected district highlighted."""
+    """Horizontal bars of rate per 1,000 by district, the selected district highlighted.
+    Districts with no rate (no data) are left out: never ranked, never drawn as 0."""
     rows: list[dict[str, Any]] = [
         {
             "district": d.name,
@@ -277,8 +306,12 @@ def districts_chart(
         alt.Chart(alt.Data(values=rows))
         .mark_bar()
         .encode(
-            y=alt.Y("district:N", title=None, sort=order),
-            x=alt.X("rate:Q", title="Rate per 1,000 residents"),
+            y=alt.Y("district:N", title=None, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            x=alt.X(
+                "rate:Q",
+                title="Rate per 1,000 residents",
+                axis=alt.Axis(labelOverlap="greedy", labelFlush=False),
+            ),
             color=alt.condition("datum.selected", alt.value(DARK_BLUE), alt.value(LIGHT_BLUE)),
             tooltip=[
                 alt.Tooltip("district:N", title="District"),
@@ -296,6 +329,7 @@ def districts_chart(
         )
     )
     parts = [f"{title}: a horizontal bar chart of {len(rows)} districts."]
+    missing = [d.name for d in districts if d.rate_per_1000 is None]
     if rows:
         parts.append(f"Highest {rows[0]['district']} ({float(rows[0]['rate']):,.1f}).")
         for i, r in enumerate(rows, start=1):
@@ -303,6 +337,8 @@ def districts_chart(
                 parts.append(
                     f"{selected} (highlighted) is {i} of {len(rows)} at {float(r['rate']):,.1f}."
                 )
+    if missing:
+        parts.append(f"No data for {', '.join(missing)}: not charted.")
     return _finish(alt.layer(chart, labels).properties(title=title), " ".join(parts))
 
 
@@ -318,18 +354,23 @@ def category_chart(
     title: str = "Crimes by category",
     width: int = 520,
 ) -> Chart:
-    """Grouped horizontal bars: each category in the period and the comparison period."""
-    cats = sorted(categories, key=lambda c: -c.count)
+    """Grouped horizontal bars: each category in the period and the comparison period
+    (a side with no data for a category has no bar, not a bar of 0; a category with no
+    data on either side is left out)."""
+    held = [c for c in categories if c.count is not None or c.previous is not None]
+    cats = sorted(held, key=lambda c: (c.count is None, -(c.count or 0), c.label))
     order = [c.label for c in cats]
     rows: list[dict[str, Any]] = []
     for c in cats:
-        rows.append({"category": c.label, "period": period_label, "count": c.count})
-        rows.append({"category": c.label, "period": comparison_label, "count": c.previous})
+        if c.count is not None:
+            rows.append({"category": c.label, "period": period_label, "count": c.count})
+        if c.previous is not None:
+            rows.append({"category": c.label, "period": comparison_label, "count": c.previous})
     chart = (
         alt.Chart(alt.Data(values=rows))
         .mark_bar()
         .encode(
-            y=alt.Y("category:N", title=None, sort=order),
+            y=alt.Y("category:N", title=None, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             yOffset=alt.YOffset("period:N", sort=[period_label, comparison_label]),
             x=alt.X("count:Q", title=f"Count ({unit})"),
             color=alt.Color(
@@ -352,11 +393,11 @@ def category_chart(
         f"{title}: a bar chart comparing {len(cats)} categories in {period_label} "
         f"with {comparison_label}."
     ]
-    if cats:
+    if cats and cats[0].count is not None:
         top = cats[0]
+        before = "no data" if top.previous is None else f"{top.previous:,}"
         parts.append(
-            f"The largest is {top.label} with {top.count:,} "
-            f"({top.previous:,} in {comparison_label})."
+            f"The largest is {top.label} with {top.count:,} ({before} in {comparison_label})."
         )
     return _finish(chart, " ".join(parts))
 
@@ -367,7 +408,9 @@ def category_chart(
 def sparkline(
     points: Sequence[MonthPoint], *, title: str, width: int = 120, height: int = 28
 ) -> Chart:
-    """A tiny line of monthly counts with no axes (for tables and cards)."""
+    """A tiny line of monthly counts with no axes (for tables and cards), from the first
+    month with a count to the last."""
+    points = trim_months(points)
     rows = [
         {"month": _iso(p.month), "count": None if (p.missing or p.count is None) else p.count}
         for p in points

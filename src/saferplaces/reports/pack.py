@@ -4,29 +4,51 @@ Document builders (PPTX, PDF, XLSX) read only a :class:`PerformancePack`; they n
 query data. ``reports.papers.pack_for`` fills one from the evidence layer's figures.
 
 Conventions
+- A figure with no data is ``None`` (an empty cell, "no data" in words), never 0.
 - ``pct_change`` is a percentage (``-7.5`` means a 7.5% fall), ``None`` when the
-  previous count is 0.
-- ``z`` is the Poisson test statistic ``2(sqrt(current) - sqrt(previous))``;
-  ``significant`` is ``abs(z) > 1.96``.
+  previous count is 0 or when the two periods hold different months (then
+  ``like_for_like`` compares the months both hold, and the whole has no verdict).
+- ``verdict`` comes from the insight engine's one rule (exact test, stated minimum);
+  ``z`` and ``p_value`` are for the technical annex only.
 - Months are the first day of the month.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from saferplaces.insight.stats import Z_CRITICAL, poisson_z, verdict
+from saferplaces.insight.stats import INCREASE, NORMAL, REDUCTION, TOO_FEW, judge
 
-VERDICT_REDUCTION = verdict(-math.inf)
-VERDICT_INCREASE = verdict(math.inf)
-VERDICT_NORMAL = verdict(0.0)
+VERDICT_REDUCTION = REDUCTION
+VERDICT_INCREASE = INCREASE
+VERDICT_NORMAL = NORMAL
+VERDICT_TOO_FEW = TOO_FEW
+JUDGED = (INCREASE, REDUCTION, NORMAL)
 
 
-def verdict_for(z: float | None) -> str:
-    """The verdict wording for a z statistic (``None``: no test could be made)."""
-    return VERDICT_NORMAL if z is None else verdict(z)
+@dataclass(frozen=True)
+class LikeForLike:
+    """The months both periods hold, compared (when the whole periods are unlike)."""
+
+    first: date
+    last: date
+    months: int
+    count: int
+    previous_count: int
+    change: int
+    pct_change: float | None
+    significant: bool
+    verdict: str
+    z: float | None = None
+    p_value: float | None = None
+
+    @property
+    def label(self) -> str:
+        """``"April to December"`` (with years when they differ)."""
+        if self.first.year == self.last.year:
+            return f"{self.first:%B} to {self.last:%B %Y}"
+        return f"{self.first:%B %Y} to {self.last:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -37,9 +59,9 @@ class IndicatorFigure:
     name: str
     unit: str
     """Plural unit noun: ``"crimes"``, ``"incidents"``, ``"fires"``."""
-    count: int
-    previous_count: int
-    change: int
+    count: int | None
+    previous_count: int | None
+    change: int | None
     pct_change: float | None
     rate_per_1000: float | None
     z: float | None
@@ -47,6 +69,14 @@ class IndicatorFigure:
     verdict: str
     unit_singular: str | None = None
     """Singular noun when it is not the plural minus its final ``s``."""
+    p_value: float | None = None
+    reason: str | None = None
+    """Why there is no verdict, in plain words."""
+    like_for_like: LikeForLike | None = None
+    months: int = 12
+    previous_months: int = 12
+    months_expected: int = 12
+    partial: bool = False
 
     @property
     def singular(self) -> str:
@@ -59,6 +89,15 @@ class IndicatorFigure:
             return self.unit[:-1]
         return self.unit
 
+    @property
+    def held(self) -> bool:
+        return self.count is not None
+
+    @property
+    def judged(self) -> bool:
+        """Whether the verdict is a judgement of change (not "too few", not "no data")."""
+        return self.verdict in JUDGED
+
 
 def figure_from_counts(
     slug: str,
@@ -70,11 +109,12 @@ def figure_from_counts(
     *,
     unit_singular: str | None = None,
 ) -> IndicatorFigure:
-    """An :class:`IndicatorFigure` computed from two counts with the insight engine's rules."""
+    """An :class:`IndicatorFigure` from two like-for-like counts, judged by the insight
+    engine's rule."""
     change = count - previous_count
     pct = None if previous_count == 0 else 100.0 * change / previous_count
     rate = None if not population else 1000.0 * count / population
-    z = poisson_z(count, previous_count)
+    j = judge(count, previous_count)
     return IndicatorFigure(
         slug=slug,
         name=name,
@@ -84,10 +124,12 @@ def figure_from_counts(
         change=change,
         pct_change=pct,
         rate_per_1000=rate,
-        z=z,
-        significant=abs(z) > Z_CRITICAL,
-        verdict=verdict_for(z),
+        z=j.z,
+        significant=j.significant,
+        verdict=j.verdict,
         unit_singular=unit_singular,
+        p_value=j.p_value,
+        reason=j.verdict if j.too_few else None,
     )
 
 
@@ -133,19 +175,28 @@ class SeasonalTable:
 
 @dataclass(frozen=True)
 class CategoryFigure:
-    """One category's count in the period and the comparison period."""
+    """One category's figures, made by the same rules as the indicators."""
 
     label: str
-    count: int
-    previous: int
+    count: int | None
+    previous: int | None
+    change: int | None = None
+    """Only when both periods hold the same months of the year."""
+    pct_change: float | None = None
+    verdict: str = NORMAL
+    reason: str | None = None
+    like_for_like: LikeForLike | None = None
+    """The months both periods hold, compared, when the periods hold different months."""
+    series_break: str | None = None
+    """A police.uk category change that cuts months from this category, in plain words."""
 
 
 @dataclass(frozen=True)
 class DistrictFigure:
-    """One district in a side-by-side comparison."""
+    """One district in a side-by-side comparison (None: no data for it)."""
 
     name: str
-    count: int
+    count: int | None
     rate_per_1000: float | None
 
 
@@ -169,9 +220,16 @@ class PerformancePack:
     districts: list[DistrictFigure] = field(default_factory=list)
     quality_notes: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    """One sentence per source: name, datasets, months held, rows without a location."""
+    source_notes: list[str] = field(default_factory=list)
+    """What the sources are and what they cannot say (plain English)."""
     population: int | None = None
     """Residents used for rates per 1,000 (None when unknown)."""
     category_unit: str = "crimes"
+    coverage: str | None = None
+    """When the figures cover only part of the place: which districts they count."""
+    logo: str | None = None
+    """Path of the partnership's logo (PNG or JPEG), when one is set."""
 
     @property
     def title(self) -> str:

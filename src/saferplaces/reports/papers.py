@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from saferplaces.evidence.performance import Performance, performance
+from saferplaces.evidence.sources import SourceNote
 from saferplaces.insight.periods import Period
 from saferplaces.partnership.models import Place
 from saferplaces.reports import adapt
@@ -28,11 +29,17 @@ BUILDERS: dict[PaperFormat, Callable[[PerformancePack, Path], Path]] = {
 }
 
 
-def pack_for(perf: Performance, *, partnership_name: str) -> PerformancePack:
+def pack_for(
+    perf: Performance, *, partnership_name: str, logo: str | Path | None = None
+) -> PerformancePack:
     """The performance pack of a place and period. Indicators no source supplies are left
-    out (the data notes name them) rather than reported as zero."""
+    out (the data notes name them) rather than reported as zero; a place with no data at
+    all keeps its headline indicator, which says "no data"."""
     place = perf.scope.place
-    held = [r for r in perf.results if r.months_with_data or r.previous_months_with_data]
+    held = [r for r in perf.results if r.count is not None or r.previous_count is not None]
+    if not held and perf.results:
+        held = [perf.headline]
+    headline = perf.headline
     return PerformancePack(
         place_name=place.name,
         place_code=perf.scope.code,
@@ -48,11 +55,26 @@ def pack_for(perf: Performance, *, partnership_name: str) -> PerformancePack:
         seasonal=[adapt.seasonal_table(s) for s in perf.seasonal],
         categories=adapt.categories(perf.categories),
         districts=adapt.districts(perf.districts),
-        quality_notes=list(perf.quality_notes),
-        sources=list(perf.sources),
+        quality_notes=[_sentence(n) for n in perf.quality_notes],
+        sources=[_source_sentence(s) for s in perf.sources],
+        source_notes=[_sentence(f"{s.name}: {s.about} {s.caveat or ''}") for s in perf.sources],
+        coverage=headline.reason if headline.partial and headline.count is not None else None,
         population=perf.population,
         category_unit=perf.headline_indicator.unit,
+        logo=None if logo is None else str(logo),
     )
+
+
+def _sentence(text: str) -> str:
+    """One sentence ending in one full stop."""
+    return text.strip().rstrip(".") + "."
+
+
+def _source_sentence(source: SourceNote) -> str:
+    """The source's own sentence, which also says when no row lacks a location."""
+    if source.unlocated:
+        return source.sentence
+    return _sentence(source.sentence)[:-1] + "; every row of this period has a location."
 
 
 def write_paper(
@@ -65,7 +87,11 @@ def write_paper(
     """Build the `fmt` paper for `place` in `period` into `output` (written atomically)."""
     tick = progress or (lambda pct, stage: None)
     tick(10, "Computing the figures")
-    pack = pack_for(performance(place, period), partnership_name=settings.PARTNERSHIP_NAME)
+    pack = pack_for(
+        performance(place, period),
+        partnership_name=settings.PARTNERSHIP_NAME,
+        logo=getattr(settings, "PARTNERSHIP_LOGO", None),
+    )
     tick(40, "Drawing the charts and writing the document")
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.partial")

@@ -1,9 +1,13 @@
-"""The performance briefing as a printable A4 PDF (WeasyPrint).
+"""The performance briefing as a printable A4 PDF (WeasyPrint), tagged for assistive
+technology (PDF/UA-1: structure tree, title, language, alt text on every chart).
 
-Cover, contents (page numbers via ``target-counter``), headline summary, a section per
-indicator (SVG chart and figures table), seasonal windows, categories, districts and
-data notes; "Page N of M" in every footer. System fonts only, and WeasyPrint may fetch
-nothing but ``data:`` and ``file:`` URLs.
+Cover (the partnership's name and logo), contents (page numbers via ``target-counter``),
+headlines and summary, a section per indicator (chart and figures table), seasonal
+windows, categories, districts, data notes, and last the technical annex (the test
+statistics, which the body never names). The partnership's name heads every page and
+"Page N of M" ends it. Charts are the same PNGs as the deck's (see
+:mod:`saferplaces.reports.render`). System fonts only, and WeasyPrint may fetch nothing
+but ``data:`` and ``file:`` URLs.
 """
 
 from __future__ import annotations
@@ -17,12 +21,19 @@ from typing import Any
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from saferplaces.reports import wording
+from saferplaces.reports import tables, wording
 from saferplaces.reports.charts import Chart
-from saferplaces.reports.pack import IndicatorFigure, PerformancePack
-from saferplaces.reports.render import RenderedCharts
+from saferplaces.reports.pack import (
+    VERDICT_INCREASE,
+    VERDICT_REDUCTION,
+    IndicatorFigure,
+    PerformancePack,
+)
+from saferplaces.reports.render import PNG_SCALE, RenderedCharts, png_size
 
 ALLOWED_SCHEMES = frozenset({"data", "file"})
+PDF_VARIANT = "pdf/ua-1"
+"""Tagged PDF for accessibility: structure tree, marked content, title shown, language."""
 
 
 class OfflineFetcher(URLFetcher):
@@ -45,11 +56,14 @@ CSS = """
 @page {
   size: A4;
   margin: 22mm 18mm 24mm 18mm;
+  @top-left { content: string(partnership); font-size: 8pt; color: #505a5f; }
+  @top-right { content: string(doctitle); font-size: 8pt; color: #505a5f; }
   @bottom-left { content: string(doctitle); font-size: 8pt; color: #505a5f; }
   @bottom-right { content: "Page " counter(page) " of " counter(pages);
                   font-size: 8pt; color: #505a5f; }
 }
-@page cover { margin: 0; @bottom-left { content: none; }
+@page cover { margin: 0; @bottom-left { content: none; } @top-left { content: none; }
+              @top-right { content: none; }
               @bottom-right { color: #c6dcf0; margin-right: 10mm; } }
 html { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; font-size: 10.5pt;
        color: #0b0c0c; line-height: 1.4; }
@@ -58,8 +72,15 @@ h2 { font-size: 17pt; margin: 0 0 4mm; padding-bottom: 2mm; border-bottom: 1.5pt
      break-after: avoid; }
 h3 { font-size: 12pt; margin: 5mm 0 2mm; break-after: avoid; }
 .doctitle { string-set: doctitle content(); }
+.partnership { string-set: partnership content(); }
+.logo { background: white; display: inline-block; padding: 4mm; border-radius: 2mm;
+        margin: 0 0 10mm; }
+.logo img { display: block; max-height: 28mm; max-width: 80mm; }
+.coverage { background: #f3f2f1; border-left: 3pt solid #d4351c; padding: 3mm 4mm;
+            margin: 0 0 4mm; font-weight: bold; }
+.cover .coverage { background: white; color: #0b0c0c; }
 section { break-before: page; }
-.cover { page: cover; background: #003078; color: white; height: 297mm; padding: 70mm 20mm 0;
+.cover { page: cover; background: #003078; color: white; height: 297mm; padding: 40mm 20mm 0;
          box-sizing: border-box; }
 .cover h1 { color: white; font-size: 30pt; margin: 0 0 8mm; }
 .cover .sub { font-size: 16pt; font-weight: bold; margin: 0 0 10mm; }
@@ -77,10 +98,12 @@ ul.headlines li.lead { font-weight: bold; }
 .sig-up { color: #d4351c; }
 .lead-sentence { font-size: 12pt; margin: 0 0 4mm; }
 figure { margin: 0 0 4mm; break-inside: avoid; }
-figure img { width: 100%; }
+figure img { max-width: 100%; height: auto; }
 figcaption { font-size: 8.5pt; color: #505a5f; margin-top: 1mm; }
-table { border-collapse: collapse; width: 100%; margin: 0 0 4mm; font-size: 9.5pt;
-        break-inside: avoid; }
+.table { break-inside: avoid; margin: 0 0 4mm; }
+table { border-collapse: collapse; width: 100%; font-size: 9.5pt; }
+table.compact { font-size: 8.5pt; }
+table.compact th, table.compact td { padding: 1.2mm 1.4mm; }
 caption { text-align: left; font-weight: bold; margin-bottom: 1.5mm; color: #003078; }
 th, td { border-bottom: 0.5pt solid #b1b4b6; padding: 1.4mm 2mm; text-align: left;
          vertical-align: top; }
@@ -106,23 +129,24 @@ def build_pdf(
         string=report_html(pack, r), base_url=str(out.parent.resolve()), url_fetcher=fetcher
     )
     out.parent.mkdir(parents=True, exist_ok=True)
-    document.write_pdf(str(out))
+    document.write_pdf(str(out), pdf_variant=PDF_VARIANT)
     return out
 
 
 def report_html(pack: PerformancePack, r: RenderedCharts) -> str:
-    """The report as one self-contained HTML document (charts inlined as SVG data URIs)."""
+    """The report as one self-contained HTML document (charts and logo inlined)."""
     sections: list[tuple[str, str, str]] = []  # (id, heading, body)
     sections.append(("headlines", f"Headlines {pack.period_label}", _headlines(pack)))
     for i, fig in enumerate(pack.indicators):
         sections.append((f"ind-{i}", fig.name, _indicator(pack, r, i)))
     if pack.seasonal:
         sections.append(("seasonal", "Seasonal windows", _seasonal(pack, r)))
-    if r.charts.categories is not None:
+    if pack.categories:
         sections.append(("categories", "Crime by category", _categories(pack, r)))
-    if r.charts.districts is not None:
+    if pack.districts:
         sections.append(("districts", "How the districts compare", _districts(pack, r)))
     sections.append(("notes", "Data notes", _notes(pack)))
+    sections.append(("annex", wording.ANNEX_TITLE, _annex(pack)))
     toc = "".join(
         f'<li><a href="#{sid}">{escape(heading)}</a></li>' for sid, heading, _ in sections
     )
@@ -131,6 +155,8 @@ def report_html(pack: PerformancePack, r: RenderedCharts) -> str:
         for sid, heading, content in sections
     )
     title = f"{pack.place_name}: Community Safety Partnership performance {pack.period_label}"
+    part = wording.coverage_sentence(pack)
+    coverage = f'<p class="coverage">{escape(part)}</p>' if part else ""
     return f"""<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8">
 <title>{escape(title)}</title>
@@ -140,11 +166,13 @@ def report_html(pack: PerformancePack, r: RenderedCharts) -> str:
 <style>{CSS}</style></head>
 <body>
 <div class="cover">
+  {_logo(pack)}
   <h1>{escape(pack.place_name)}: Community Safety Partnership performance</h1>
   <div class="rule"></div>
   <p class="sub">{escape(pack.subtitle)}</p>
-  <p>{escape(pack.partnership_name)}</p>
+  <p class="partnership">{escape(pack.partnership_name)}</p>
   <p>{escape(pack.place_name)} ({escape(pack.place_kind)} {escape(pack.place_code)})</p>
+  {coverage}
   <p>{escape(wording.generated_note(pack))}</p>
 </div>
 <section class="toc" id="contents"><h2 class="doctitle">{escape(pack.title)}</h2>
@@ -156,11 +184,24 @@ def report_html(pack: PerformancePack, r: RenderedCharts) -> str:
 # ---------------------------------------------------------------- pieces
 
 
+def _logo(pack: PerformancePack) -> str:
+    if not pack.logo:
+        return ""
+    data = Path(pack.logo).read_bytes()
+    kind = "png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "jpeg"
+    uri = f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}"
+    alt = escape(f"{pack.partnership_name} logo")
+    return f'<div class="logo"><img src="{uri}" alt="{alt}"></div>'
+
+
 def _img(r: RenderedCharts, chart: Chart) -> str:
-    data = base64.b64encode(r.svg(chart).encode("utf-8")).decode("ascii")
+    png = r.png(chart)
+    width, _ = png_size(png)
+    data = base64.b64encode(png).decode("ascii")
     return (
-        f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{escape(chart.alt_text)}">'
-        f"<figcaption>{escape(chart.alt_text)}</figcaption></figure>"
+        f'<figure><img src="data:image/png;base64,{data}" style="width: {width / PNG_SCALE}px" '
+        f'alt="{escape(chart.alt_text)}"><figcaption>{escape(chart.alt_text)}</figcaption>'
+        "</figure>"
     )
 
 
@@ -169,25 +210,35 @@ def _table(
     rows: Sequence[Sequence[str]],
     *,
     caption: str | None = None,
-    numeric_from: int = 1,
+    text_columns: Sequence[int] = (0,),
+    compact: bool = False,
 ) -> str:
-    head = "".join(
-        f'<th scope="col"{" class=num" if i >= numeric_from else ""}>{escape(h)}</th>'
-        for i, h in enumerate(headers)
-    )
+    """A table whose first column heads its rows; columns but ``text_columns`` are numbers
+    (aligned right). ``compact``: smaller type for a wide table."""
+
+    def cls(i: int) -> str:
+        return "" if i in text_columns else " class=num"
+
+    head = "".join(f'<th scope="col"{cls(i)}>{escape(h)}</th>' for i, h in enumerate(headers))
     body = "".join(
         "<tr>"
         + "".join(
-            f'<th scope="row">{escape(v)}</th>'
-            if i == 0
-            else f"<td{' class=num' if i >= numeric_from else ''}>{escape(v)}</td>"
+            f'<th scope="row">{escape(v)}</th>' if i == 0 else f"<td{cls(i)}>{escape(v)}</td>"
             for i, v in enumerate(row)
         )
         + "</tr>"
         for row in rows
     )
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    attrs = ' class="compact"' if compact else ""
+    return (
+        f'<div class="table"><table{attrs}>{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def _ul(items: Sequence[str]) -> str:
+    return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
 
 
 def _sentence_html(sentence: str, css: str) -> str:
@@ -198,46 +249,29 @@ def _sentence_html(sentence: str, css: str) -> str:
 
 
 def _css_for(fig: IndicatorFigure) -> str:
-    significant, change = fig.significant, fig.change
-    if wording.verdict_label(fig) == "too few to judge":
-        return "verdict"
-    if significant and change < 0:
+    verdict = wording.shown_verdict(fig)
+    if verdict == VERDICT_REDUCTION:
         return "sig-down"
-    if significant and change > 0:
+    if verdict == VERDICT_INCREASE:
         return "sig-up"
     return "verdict"
 
 
 def _headlines(pack: PerformancePack) -> str:
+    part = wording.coverage_sentence(pack)
     items = []
     for i, (fig, sentence) in enumerate(zip(pack.indicators, wording.headlines(pack), strict=True)):
         cls = ' class="lead"' if i == 0 else ""
         items.append(f"<li{cls}>{_sentence_html(sentence, _css_for(fig))}</li>")
     summary = _table(
-        [
-            "Indicator",
-            pack.period_label,
-            pack.comparison_label,
-            "Change",
-            "% change",
-            "Rate per 1,000",
-            "Verdict",
-        ],
-        [
-            [
-                fig.name,
-                wording.fmt_int(fig.count),
-                wording.fmt_int(fig.previous_count),
-                wording.fmt_signed_int(fig.change),
-                wording.fmt_signed_pct(fig.pct_change),
-                wording.fmt_rate(fig.rate_per_1000),
-                wording.verdict_label(fig),
-            ]
-            for fig in pack.indicators
-        ],
+        tables.summary_header(pack),
+        tables.summary_rows(pack),
         caption=f"Summary of indicators, {pack.period_label} compared with {pack.comparison_label}",
+        text_columns=(0, 6),
+        compact=True,
     )
-    return f'<ul class="headlines">{"".join(items)}</ul>{summary}'
+    coverage = f'<p class="coverage">{escape(part)}</p>' if part else ""
+    return f'{coverage}<ul class="headlines">{"".join(items)}</ul>{summary}'
 
 
 def _indicator(pack: PerformancePack, r: RenderedCharts, index: int) -> str:
@@ -248,7 +282,7 @@ def _indicator(pack: PerformancePack, r: RenderedCharts, index: int) -> str:
     if chart is not None:
         parts.append(_img(r, chart))
     else:
-        parts.append('<p class="small">No monthly series is available for this indicator.</p>')
+        parts.append('<p class="small">No monthly series is held for this indicator.</p>')
     rows = wording.figures_rows(fig, pack.period_label, pack.comparison_label)
     parts.append(
         _table(["Measure", "Value"], [list(row) for row in rows], caption=f"{fig.name}: figures")
@@ -256,9 +290,9 @@ def _indicator(pack: PerformancePack, r: RenderedCharts, index: int) -> str:
     signals = [p for p in pack.series.get(fig.slug, []) if p.signal]
     if signals:
         parts.append(
-            '<p class="small">Signals: '
+            '<p class="small">Months that signal a change: '
             + escape("; ".join(f"{p.month:%B %Y}: {p.signal}" for p in signals))
-            + "</p>"
+            + ".</p>"
         )
     return "".join(parts)
 
@@ -273,13 +307,7 @@ def _seasonal(pack: PerformancePack, r: RenderedCharts) -> str:
             parts.append(
                 _table(
                     ["Year", f"Count ({table.unit})"],
-                    [
-                        [
-                            str(row.year),
-                            "no data" if row.count is None else wording.fmt_int(row.count),
-                        ]
-                        for row in table.rows
-                    ],
+                    [[str(row.year), wording.fmt_count(row.count)] for row in table.rows],
                     caption=table.title,
                 )
             )
@@ -290,59 +318,57 @@ def _seasonal(pack: PerformancePack, r: RenderedCharts) -> str:
 
 
 def _categories(pack: PerformancePack, r: RenderedCharts) -> str:
-    assert r.charts.categories is not None
-    rows = [
-        [
-            c.label,
-            wording.fmt_int(c.count),
-            wording.fmt_int(c.previous),
-            wording.fmt_signed_int(c.count - c.previous),
-        ]
-        for c in sorted(pack.categories, key=lambda c: -c.count)
-    ]
+    chart = _img(r, r.charts.categories) if r.charts.categories is not None else ""
     table = _table(
-        [
-            "Category",
-            f"{pack.period_label} ({pack.category_unit})",
-            f"{pack.comparison_label} ({pack.category_unit})",
-            "Change",
-        ],
-        rows,
-        caption="Counts by category",
+        tables.category_header(pack),
+        tables.category_rows(pack),
+        caption="Counts by category, with the same verdicts as the indicators",
+        text_columns=(0, 5),
+        compact=True,
     )
-    return _img(r, r.charts.categories) + table
+    notes = tables.category_notes(pack)
+    return chart + table + (f'<div class="note">{_ul(notes)}</div>' if notes else "")
 
 
 def _districts(pack: PerformancePack, r: RenderedCharts) -> str:
-    assert r.charts.districts is not None
-    rows = [
-        [
-            d.name + (" (this district)" if d.name == pack.place_name else ""),
-            wording.fmt_int(d.count),
-            wording.fmt_rate(d.rate_per_1000),
-        ]
-        for d in sorted(pack.districts, key=lambda d: -(d.rate_per_1000 or 0))
-    ]
+    chart = _img(r, r.charts.districts) if r.charts.districts is not None else ""
     table = _table(
-        ["District", f"Count ({pack.category_unit})", "Rate per 1,000 residents"],
-        rows,
-        caption="Districts side by side",
+        tables.district_header(pack),
+        tables.district_rows(pack),
+        caption="Districts side by side, highest rate first",
     )
-    return _img(r, r.charts.districts) + table
+    note = tables.districts_note(pack)
+    return chart + table + (f'<p class="small">{escape(note)}</p>' if note else "")
 
 
 def _notes(pack: PerformancePack) -> str:
-    def ul(items: Sequence[str]) -> str:
-        return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
-
     return (
         "<h3>Sources</h3>"
-        + ul(pack.sources or ["No sources recorded."])
+        + _ul(wording.source_lines(pack))
+        + "<h3>What the sources are, and what they cannot say</h3>"
+        + _ul(pack.source_notes or ["No source is recorded."])
         + "<h3>Coverage</h3>"
         + f"<p>{escape(wording.coverage_note(pack))}</p>"
         + "<h3>Data quality</h3>"
-        + ul(pack.quality_notes or ["No gaps found."])
-        + "<h3>Method</h3>"
-        + ul(wording.METHOD_NOTES)
+        + _ul(pack.quality_notes or ["No gaps found."])
+        + "<h3>How to read the figures</h3>"
+        + _ul(wording.METHOD_NOTES)
         + f'<p class="small">{escape(wording.generated_note(pack))}</p>'
+    )
+
+
+def _annex(pack: PerformancePack) -> str:
+    table = _table(
+        wording.ANNEX_HEADER,
+        [wording.annex_rows(fig) for fig in pack.indicators],
+        caption="The counts tested and the test statistics",
+        text_columns=(0, 5),
+        compact=True,
+    )
+    return (
+        '<p class="small">The statistics behind the verdicts, for analysts. The body of '
+        "this report gives the same verdicts in plain words.</p>"
+        + table
+        + "<h3>Method</h3>"
+        + _ul(wording.TECHNICAL_NOTES)
     )

@@ -1,16 +1,18 @@
 """The partnership's annual performance briefing as a 16:9 PowerPoint deck.
 
-Slides: title; headlines; one per indicator (trend chart and figures table); one per
-seasonal window (chart and table, or the reason it cannot be counted); categories;
-districts side by side; data notes (sources, coverage, gaps, method).
+Slides: title (the partnership's name and logo); headlines; summary; one per indicator
+(trend chart and figures table); one per seasonal window; categories (chart, then the
+figures with their verdicts); districts; data notes (sources, what they cannot say,
+coverage, quality, method); and last the technical annex (the test statistics, which the
+body never names). Text is laid out with an estimate of its lines
+(:mod:`saferplaces.reports.textfit`): it shrinks a little, then carries on to a
+"(continued)" slide, and never runs off a slide.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -18,29 +20,49 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Emu, Inches
 
-from saferplaces.reports import wording
+from saferplaces.reports import tables, wording
 from saferplaces.reports.charts import Chart
-from saferplaces.reports.pack import PerformancePack, SeasonalTable
+from saferplaces.reports.pack import (
+    VERDICT_INCREASE,
+    VERDICT_REDUCTION,
+    PerformancePack,
+    SeasonalTable,
+)
+from saferplaces.reports.pptx_layout import (
+    BLUE,
+    BODY_BOTTOM,
+    BODY_TOP,
+    BODY_W,
+    GREEN,
+    GREY,
+    INK,
+    LIGHT,
+    MARGIN,
+    NAVY,
+    RED,
+    SLIDE_H,
+    SLIDE_W,
+    WHITE,
+    Block,
+    add_table,
+    block,
+    blocks_height,
+    fit,
+    fit_table,
+    frame,
+    new_slide,
+    paginate,
+    picture,
+    style,
+    table_slides,
+    textbox,
+    write,
+)
 from saferplaces.reports.render import RenderedCharts
 
-INK = RGBColor(0x0B, 0x0C, 0x0C)
-NAVY = RGBColor(0x00, 0x30, 0x78)
-BLUE = RGBColor(0x1D, 0x70, 0xB8)
-GREY = RGBColor(0x50, 0x5A, 0x5F)
-LIGHT = RGBColor(0xF3, 0xF2, 0xF1)
-WHITE = RGBColor(0xFF, 0xFF, 0xFF)
-GREEN = RGBColor(0x00, 0x70, 0x3C)
-RED = RGBColor(0xD4, 0x35, 0x1C)
-FONT = "Arial"
-
-SLIDE_W = Emu(12192000)  # 13.333 in: 16:9
-SLIDE_H = Emu(6858000)  # 7.5 in
-MARGIN = Inches(0.6)
-
 LAYOUT_TITLE = 0
-LAYOUT_TITLE_ONLY = 5
 
 
 def build_pptx(
@@ -58,17 +80,24 @@ def build_pptx(
     prs.core_properties.title = f"{pack.partnership_name}: {pack.subtitle}"
     prs.core_properties.author = pack.partnership_name
     prs.core_properties.subject = pack.title
+    prs.core_properties.language = "en-GB"
     _title_slide(prs, pack)
-    _headline_slide(prs, pack)
+    _headline_slides(prs, pack)
+    _summary_slides(prs, pack)
     for fig in pack.indicators:
         _indicator_slide(prs, pack, r, fig.slug)
     for table, chart in zip(pack.seasonal, r.charts.seasonal, strict=True):
-        _seasonal_slide(prs, pack, r, table, chart)
+        _seasonal_slide(prs, r, table, chart)
     if r.charts.categories is not None:
-        _chart_slide(prs, pack, r, "Crime by category", r.charts.categories)
-    if r.charts.districts is not None:
-        _chart_slide(prs, pack, r, "How the districts compare", r.charts.districts)
-    _notes_slide(prs, pack)
+        notes = tables.category_notes(pack)
+        _chart_slide(prs, r, "Crime by category", r.charts.categories, notes)
+    if pack.categories:
+        table_slides(prs, "Crime by category: figures", tables.category_header(pack),
+                      tables.category_rows(pack), (0.26, 0.12, 0.12, 0.15, 0.15, 0.2),
+                      left_aligned=(0, 5))  # fmt: skip
+    _district_slide(prs, pack, r)
+    _notes_slides(prs, pack)
+    _annex_slides(prs, pack)
     for number, slide in enumerate(prs.slides, start=1):
         if number > 1:
             _footer(slide, pack, number)
@@ -77,125 +106,19 @@ def build_pptx(
     return out
 
 
-# ---------------------------------------------------------------- slide furniture
-
-
-def _new_slide(prs: PresentationType, title: str) -> Slide:
-    slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
-    shape = slide.shapes.title
-    assert shape is not None
-    shape.left, shape.top = MARGIN, Inches(0.35)
-    shape.width, shape.height = Emu(SLIDE_W - 2 * MARGIN), Inches(0.9)
-    tf = shape.text_frame
-    tf.text = title
-    tf.vertical_anchor = MSO_ANCHOR.MIDDLE
-    para = tf.paragraphs[0]
-    para.alignment = PP_ALIGN.LEFT
-    _style(para.runs[0], 30, bold=True, color=NAVY)
-    bar = slide.shapes.add_shape(
-        MSO_SHAPE.RECTANGLE, MARGIN + Inches(0.1), Inches(1.28), Inches(1.6), Inches(0.07)
-    )
-    bar.fill.solid()
-    bar.fill.fore_color.rgb = BLUE
-    bar.line.fill.background()
-    return slide
-
-
-def _style(run: object, size: float, *, bold: bool = False, color: RGBColor = INK) -> None:
-    font = run.font  # type: ignore[attr-defined]
-    font.name = FONT
-    font.size = Pt(size)
-    font.bold = bold
-    font.color.rgb = color
-
-
-def _textbox(
-    slide: Slide,
-    left: int,
-    top: int,
-    width: int,
-    height: int,
-    paragraphs: Sequence[str],
-    *,
-    size: float = 16,
-    color: RGBColor = INK,
-    bold: bool = False,
-    space_after: float = 6,
-) -> None:
-    box = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
-    tf = box.text_frame
-    tf.word_wrap = True
-    for i, text in enumerate(paragraphs):
-        para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-        run = para.add_run()
-        run.text = text
-        _style(run, size, bold=bold, color=color)
-        para.space_after = Pt(space_after)
-
-
 def _footer(slide: Slide, pack: PerformancePack, number: int) -> None:
     top = SLIDE_H - Inches(0.5)
     text = f"{pack.partnership_name} \u00b7 {pack.subtitle}"
-    _textbox(slide, MARGIN, top, Inches(10), Inches(0.35), [text], size=10, color=GREY)
+    textbox(slide, MARGIN, top, Inches(10.5), [block(text, 10, color=GREY, after=0)])
     box = slide.shapes.add_textbox(
-        Emu(SLIDE_W - MARGIN - Inches(1)), Emu(top), Inches(1), Inches(0.35)
+        Emu(SLIDE_W - MARGIN - Inches(1)), Emu(top), Inches(1), Inches(0.3)
     )
+    frame(box.text_frame)
     para = box.text_frame.paragraphs[0]
     para.alignment = PP_ALIGN.RIGHT
     run = para.add_run()
     run.text = str(number)
-    _style(run, 10, color=GREY)
-
-
-def _picture(
-    slide: Slide, png: bytes, alt: str, left: int, top: int, max_w: int, max_h: int
-) -> None:
-    pic = slide.shapes.add_picture(io.BytesIO(png), Emu(left), Emu(top), width=Emu(max_w))
-    if pic.height > max_h:
-        ratio = max_h / pic.height
-        pic.height = Emu(max_h)
-        pic.width = Emu(int(pic.width * ratio))
-    element: Any = pic._element
-    element.nvPicPr.cNvPr.set("descr", alt)
-
-
-def _table(
-    slide: Slide,
-    rows: Sequence[Sequence[str]],
-    left: int,
-    top: int,
-    width: int,
-    *,
-    header: bool = True,
-    size: float = 13,
-    col_widths: Sequence[float] | None = None,
-) -> None:
-    n_rows, n_cols = len(rows), len(rows[0])
-    # shrink rows so a long table (e.g. 15 years) still ends above the footer
-    row_h = Emu(min(Inches(0.42), (SLIDE_H - Inches(0.7) - top) // n_rows))
-    shape = slide.shapes.add_table(
-        n_rows, n_cols, Emu(left), Emu(top), Emu(width), Emu(row_h * n_rows)
-    )
-    table = shape.table
-    table.first_row = header
-    if col_widths:
-        for i, w in enumerate(col_widths):
-            table.columns[i].width = Emu(int(width * w))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            cell = table.cell(r, c)
-            cell.text = value
-            cell.margin_left = cell.margin_right = Inches(0.08)
-            cell.vertical_anchor = MSO_ANCHOR.MIDDLE
-            para = cell.text_frame.paragraphs[0]
-            para.alignment = PP_ALIGN.RIGHT if c > 0 else PP_ALIGN.LEFT
-            is_header = header and r == 0
-            _style(para.runs[0], size, bold=is_header, color=WHITE if is_header else INK)
-            cell.fill.solid()
-            if is_header:
-                cell.fill.fore_color.rgb = NAVY
-            else:
-                cell.fill.fore_color.rgb = LIGHT if r % 2 else WHITE
+    style(run, 10, color=GREY)
 
 
 # ---------------------------------------------------------------- slides
@@ -209,182 +132,238 @@ def _title_slide(prs: PresentationType, pack: PerformancePack) -> None:
     band.line.fill.background()
     band._element.getparent().remove(band._element)
     slide.shapes._spTree.insert(2, band._element)
+    top: int = Inches(2.2)
+    if pack.logo:
+        top = max(top, _logo(slide, pack) + Inches(0.4))
     title = slide.shapes.title
     assert title is not None
-    title.left, title.top = MARGIN, Inches(2.2)
-    title.width, title.height = Emu(SLIDE_W - 2 * MARGIN), Inches(1.6)
-    title.text_frame.text = f"{pack.place_name}: Community Safety Partnership performance"
-    title.text_frame.word_wrap = True
+    text = f"{pack.place_name}: Community Safety Partnership performance"
+    heading, _ = fit(lambda s: [block(text, s, color=WHITE, bold=True)], BODY_W, Inches(1.6),
+                     (38, 34, 30, 26))  # fmt: skip
+    title.left, title.top, title.width = MARGIN, Emu(top), BODY_W
+    title.height = Emu(blocks_height(heading, BODY_W))
+    frame(title.text_frame)
+    title.text_frame.text = text
     para = title.text_frame.paragraphs[0]
     para.alignment = PP_ALIGN.LEFT
-    _style(para.runs[0], 38, bold=True, color=WHITE)
-    subtitle = slide.placeholders[1]
-    subtitle.left, subtitle.top = MARGIN, Inches(4.0)
-    subtitle.width, subtitle.height = Emu(SLIDE_W - 2 * MARGIN), Inches(1.8)
-    tf = subtitle.text_frame
-    lines = [pack.subtitle, pack.partnership_name, wording.generated_note(pack)]
-    for i, text in enumerate(lines):
-        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+    style(para.runs[0], heading[0].size, bold=True, color=WHITE)
+    top += int(title.height) + Inches(0.2)
+    lines = [(pack.subtitle, 24.0, True), (pack.partnership_name, 18.0, False)]
+    part = wording.coverage_sentence(pack)
+    if part:
+        lines.append((part, 16.0, False))
+    lines.append((wording.generated_note(pack), 14.0, False))
+
+    def make(scale: float) -> list[Block]:
+        return [block(t, s * scale, color=WHITE, bold=b, after=6) for t, s, b in lines]
+
+    blocks, _ = fit(make, BODY_W, BODY_BOTTOM - top, (1.0, 0.9, 0.8, 0.7))
+    sub = slide.placeholders[1]
+    sub.left, sub.top, sub.width = MARGIN, Emu(top), BODY_W
+    sub.height = Emu(blocks_height(blocks, BODY_W))
+    frame(sub.text_frame)
+    write(sub.text_frame, blocks)
+    for p in sub.text_frame.paragraphs:
         p.alignment = PP_ALIGN.LEFT
-        run = p.add_run()
-        run.text = text
-        _style(run, 24 if i == 0 else 16, bold=i == 0, color=WHITE)
 
 
-def _headline_slide(prs: PresentationType, pack: PerformancePack) -> None:
-    slide = _new_slide(prs, f"Headlines {pack.period_label}")
-    box = slide.shapes.add_textbox(MARGIN, Inches(1.6), Emu(SLIDE_W - 2 * MARGIN), Inches(5.2))
-    tf = box.text_frame
-    tf.word_wrap = True
+def _logo(slide: Slide, pack: PerformancePack) -> int:
+    """The partnership's logo on a white card at the top left; returns the card's bottom."""
+    assert pack.logo is not None
+    pad = Inches(0.12)
+    card = slide.shapes.add_shape(
+        MSO_SHAPE.ROUNDED_RECTANGLE, MARGIN, Inches(0.5), Inches(1), Inches(1)
+    )
+    card.fill.solid()
+    card.fill.fore_color.rgb = WHITE
+    card.line.fill.background()
+    w, h = picture(slide, Path(pack.logo).read_bytes(), f"{pack.partnership_name} logo",
+                    MARGIN + pad, Inches(0.5) + pad, Inches(2.6), Inches(1.1))  # fmt: skip
+    card.width, card.height = Emu(w + 2 * pad), Emu(h + 2 * pad)
+    return int(Inches(0.5) + card.height)
+
+
+def _colour(verdict: str) -> RGBColor:
+    if verdict == VERDICT_REDUCTION:
+        return GREEN
+    if verdict == VERDICT_INCREASE:
+        return RED
+    return BLUE
+
+
+def _headline_slides(prs: PresentationType, pack: PerformancePack) -> None:
     sentences = wording.headlines(pack)
-    size = 20 if len(sentences) <= 7 else 16
-    for i, (fig, sentence) in enumerate(zip(pack.indicators, sentences, strict=True)):
-        para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-        para.space_after = Pt(10)
-        main, sep, verdict = sentence.partition(f" {wording.DASH} ")
-        bullet = para.add_run()
-        bullet.text = "\u25a0  "
-        colour = BLUE
-        judged = wording.verdict_label(fig) != "too few to judge"
-        if judged and fig.significant and fig.change < 0:
-            colour = GREEN
-        elif judged and fig.significant and fig.change > 0:
-            colour = RED
-        _style(bullet, size - 4, color=colour)
-        run = para.add_run()
-        run.text = main
-        _style(run, size, bold=i == 0)
-        if sep:
-            tail = para.add_run()
-            tail.text = sep + verdict
-            _style(tail, size, color=GREY if not fig.significant else INK)
+    part = wording.coverage_sentence(pack)
+
+    def make(size: float) -> list[list[Block]]:
+        groups = [[block(part, size, color=NAVY, bold=True, after=10)]] if part else []
+        for i, (fig, sentence) in enumerate(zip(pack.indicators, sentences, strict=True)):
+            main, sep, verdict = sentence.partition(f" {wording.DASH} ")
+            verdict_colour = GREY if wording.shown_verdict(fig) not in (
+                VERDICT_REDUCTION, VERDICT_INCREASE) else INK  # fmt: skip
+            runs = [("\u25a0  ", _colour(wording.shown_verdict(fig)), False), (main, INK, i == 0)]
+            if sep:
+                runs.append((sep + verdict, verdict_colour, False))
+            groups.append([Block(tuple(runs), size, 0, 10)])
+        return groups
+
+    height = BODY_BOTTOM - BODY_TOP
+    for size in (20, 18, 16, 14):
+        groups = make(size)
+        if blocks_height([b for g in groups for b in g], BODY_W) <= height:
+            break
+    for n, page in enumerate(paginate(groups, BODY_W, height)):
+        title = f"Headlines {pack.period_label}" + (" (continued)" if n else "")
+        textbox(new_slide(prs, title), MARGIN, BODY_TOP, BODY_W, page)
+
+
+def _summary_slides(prs: PresentationType, pack: PerformancePack) -> None:
+    table_slides(prs, f"Summary {pack.period_label}", tables.summary_header(pack),
+                  tables.summary_rows(pack), (0.2, 0.13, 0.13, 0.13, 0.13, 0.1, 0.18),
+                  left_aligned=(0, 6))  # fmt: skip
 
 
 def _indicator_slide(
     prs: PresentationType, pack: PerformancePack, r: RenderedCharts, slug: str
 ) -> None:
     fig = pack.indicator(slug)
-    slide = _new_slide(prs, fig.name)
+    slide = new_slide(prs, fig.name)
     sentence = wording.headline(fig, pack.period_label, pack.comparison_label)
-    _textbox(
-        slide, MARGIN, Inches(1.45), Emu(SLIDE_W - 2 * MARGIN), Inches(0.6), [sentence], size=18
-    )
+    blocks, _ = fit(lambda s: [block(sentence, s)], BODY_W, Inches(1.2), (18, 16, 14, 12))
+    top = BODY_TOP + textbox(slide, MARGIN, BODY_TOP, BODY_W, blocks) + Inches(0.1)
     chart = r.charts.trends.get(slug)
-    table_left: int = MARGIN
-    if chart is not None:
-        _picture(
-            slide, r.png(chart), chart.alt_text, MARGIN, Inches(2.15), Inches(8.1), Inches(4.6)
-        )
-        table_left = MARGIN + Inches(8.35)
     rows = [["Measure", "Value"]] + [
         list(row) for row in wording.figures_rows(fig, pack.period_label, pack.comparison_label)
     ]
-    width = Emu(SLIDE_W - MARGIN - table_left) if chart is not None else Inches(6)
-    _table(slide, rows, table_left, Inches(2.3), width, size=12, col_widths=(0.56, 0.44))
-    if chart is None:
-        _textbox(
-            slide,
-            MARGIN + Inches(6.5),
-            Inches(2.3),
-            Inches(5.5),
-            Inches(1.5),
-            ["No monthly series is available for this indicator."],
-            size=14,
-            color=GREY,
-        )
+    room = BODY_BOTTOM - top
+    if chart is not None:
+        table_left = MARGIN + Inches(8.15)
+        width = Emu(SLIDE_W - MARGIN - table_left)
+        size = fit_table(rows, width, (0.55, 0.45), room, (12, 11, 10, 9)) or 9
+        add_table(slide, rows, table_left, top, width, (0.55, 0.45), size)
+        picture(slide, r.png(chart), chart.alt_text, MARGIN, top, Inches(7.9), room)
+        return
+    size = fit_table(rows, Inches(6.4), (0.55, 0.45), room, (14, 13, 12, 11, 10)) or 10
+    add_table(slide, rows, MARGIN, top, Inches(6.4), (0.55, 0.45), size)
+    note = [block("No monthly series is held for this indicator.", 14, color=GREY)]
+    textbox(slide, MARGIN + Inches(6.8), top, Inches(5.3), note)
 
 
 def _seasonal_slide(
-    prs: PresentationType,
-    pack: PerformancePack,
-    r: RenderedCharts,
-    table: SeasonalTable,
-    chart: Chart | None,
+    prs: PresentationType, r: RenderedCharts, table: SeasonalTable, chart: Chart | None
 ) -> None:
-    slide = _new_slide(prs, table.title)
-    _textbox(
-        slide,
-        MARGIN,
-        Inches(1.45),
-        Inches(12),
-        Inches(0.5),
-        [table.window_label],
-        size=16,
-        color=GREY,
-    )
-    if chart is not None:
-        _picture(
-            slide, r.png(chart), chart.alt_text, MARGIN, Inches(2.05), Inches(8.0), Inches(4.7)
-        )
-        rows = [["Year", f"Count ({table.unit})"]] + [
-            [str(row.year), "no data" if row.count is None else wording.fmt_int(row.count)]
-            for row in table.rows
-        ]
-        _table(slide, rows, MARGIN + Inches(8.4), Inches(2.05), Inches(3.7), size=11)
-        if table.note:
-            _textbox(
-                slide,
-                MARGIN,
-                Inches(6.4),
-                Inches(8),
-                Inches(0.5),
-                [table.note],
-                size=12,
-                color=GREY,
-            )
-    else:
-        note = table.note or "No counts are available for this window."
+    slide = new_slide(prs, table.title)
+    top = BODY_TOP + textbox(slide, MARGIN, BODY_TOP, BODY_W,
+                              [block(table.window_label, 16, color=GREY)])  # fmt: skip
+    if chart is None:
+        note = table.note or "No counts are held for this window."
+        blocks, _ = fit(lambda s: [block(note, s)], Inches(9) - 2 * Inches(0.3), Inches(3),
+                        (18, 16, 14))  # fmt: skip
+        height = blocks_height(blocks, Inches(9) - 2 * Inches(0.3)) + Inches(0.3)
         box = slide.shapes.add_shape(
-            MSO_SHAPE.RECTANGLE, MARGIN, Inches(2.3), Inches(9), Inches(1.8)
+            MSO_SHAPE.RECTANGLE, MARGIN, Emu(top + Inches(0.4)), Inches(9), Emu(height)
         )
         box.fill.solid()
         box.fill.fore_color.rgb = LIGHT
         box.line.color.rgb = BLUE
         tf = box.text_frame
-        tf.word_wrap = True
+        frame(tf)
         tf.margin_left = tf.margin_right = Inches(0.3)
-        run = tf.paragraphs[0].add_run()
-        run.text = note
-        _style(run, 18, color=INK)
+        tf.vertical_anchor = MSO_ANCHOR.MIDDLE
+        write(tf, blocks)
+        return
+    rows = [["Year", f"Count ({table.unit})"]] + [
+        [str(row.year), wording.fmt_count(row.count)] for row in table.rows
+    ]
+    note_h = 0
+    if table.note:
+        note_blocks, _ = fit(lambda s: [block(table.note or "", s, color=GREY)], Inches(7.9),
+                             Inches(1), (13, 12, 11))  # fmt: skip
+        note_h = blocks_height(note_blocks, Inches(7.9))
+    room = BODY_BOTTOM - top
+    _, h = picture(slide, r.png(chart), chart.alt_text, MARGIN, top, Inches(7.9),
+                    room - note_h - Inches(0.1))  # fmt: skip
+    if table.note:
+        textbox(slide, MARGIN, top + h + Inches(0.1), Inches(7.9), note_blocks)
+    width = Inches(3.9)
+    size = fit_table(rows, width, (0.4, 0.6), room, (13, 12, 11, 10, 9)) or 9
+    add_table(slide, rows, MARGIN + Inches(8.2), top, width, (0.4, 0.6), size)
 
 
 def _chart_slide(
-    prs: PresentationType, pack: PerformancePack, r: RenderedCharts, title: str, chart: Chart
+    prs: PresentationType, r: RenderedCharts, title: str, chart: Chart, notes: Sequence[str]
 ) -> None:
-    slide = _new_slide(prs, title)
-    _picture(slide, r.png(chart), chart.alt_text, MARGIN, Inches(1.6), Inches(8.6), Inches(5.2))
-    _textbox(
-        slide,
-        MARGIN + Inches(8.9),
-        Inches(1.8),
-        Inches(3.2),
-        Inches(4),
-        [chart.alt_text],
-        size=13,
-        color=GREY,
-    )
+    slide = new_slide(prs, title)
+    picture(slide, r.png(chart), chart.alt_text, MARGIN, BODY_TOP, Inches(8.4),
+             BODY_BOTTOM - BODY_TOP)  # fmt: skip
+    left, width = MARGIN + Inches(8.7), Inches(3.43)
+
+    def make(size: float) -> list[Block]:
+        return [block(t, size, color=GREY if i == 0 else INK, after=8)
+                for i, t in enumerate([chart.alt_text, *notes])]  # fmt: skip
+
+    blocks, _ = fit(make, width, BODY_BOTTOM - BODY_TOP - Inches(0.2), (13, 12, 11, 10, 9))
+    textbox(slide, left, BODY_TOP + Inches(0.2), width, blocks)
 
 
-def _notes_slide(prs: PresentationType, pack: PerformancePack) -> None:
-    slide = _new_slide(prs, "Data notes")
-    col_w = Emu((SLIDE_W - 2 * MARGIN - Inches(0.4)) // 2)
-    left_paras = ["Sources", *pack.sources, "Coverage", wording.coverage_note(pack)]
-    right_paras = [
-        "Data quality",
-        *(pack.quality_notes or ["No gaps found."]),
-        "Method",
-        *wording.METHOD_NOTES,
-    ]
-    heads = {"Sources", "Coverage", "Data quality", "Method"}
-    for left, paras in ((MARGIN, left_paras), (MARGIN + col_w + Inches(0.4), right_paras)):
-        box = slide.shapes.add_textbox(Emu(left), Inches(1.55), col_w, Inches(5.3))
-        tf = box.text_frame
-        tf.word_wrap = True
-        for i, text in enumerate(paras):
-            para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-            run = para.add_run()
-            run.text = text
-            head = text in heads
-            _style(run, 16 if head else 13, bold=head, color=NAVY if head else INK)
-            para.space_before = Pt(8 if head and i else 0)
-            para.space_after = Pt(3)
+def _district_slide(prs: PresentationType, pack: PerformancePack, r: RenderedCharts) -> None:
+    note = tables.districts_note(pack)
+    if r.charts.districts is not None:
+        _chart_slide(prs, r, "How the districts compare", r.charts.districts,
+                     [note] if note else [])  # fmt: skip
+    elif pack.districts:
+        table_slides(prs, "How the districts compare", tables.district_header(pack),
+                      tables.district_rows(pack), (0.4, 0.1, 0.25, 0.25))  # fmt: skip
+
+
+def _notes_slides(prs: PresentationType, pack: PerformancePack) -> None:
+    def head(text: str, size: float) -> Block:
+        return block(text, size + 3, color=NAVY, bold=True, before=8, after=3)
+
+    def section(title: str, items: Sequence[str], size: float) -> list[list[Block]]:
+        body = [block(t, size, after=4) for t in items]
+        return [[head(title, size), body[0]], *[[b] for b in body[1:]]] if body else []
+
+    def sources(size: float) -> list[list[Block]]:
+        return (
+            section("Sources", wording.source_lines(pack), size)
+            + section("What the sources are, and what they cannot say", pack.source_notes, size)
+            + section("Coverage", [wording.coverage_note(pack)], size)
+        )
+
+    def quality(size: float) -> list[list[Block]]:
+        return section("Data quality", pack.quality_notes or ["No gaps found."], size) + section(
+            "How to read the figures", wording.METHOD_NOTES, size
+        )
+
+    for title, make in (("Data notes: sources", sources), ("Data notes: quality and method",
+                                                           quality)):  # fmt: skip
+        _paged_text(prs, title, make)
+
+
+def _paged_text(
+    prs: PresentationType, title: str, make: Callable[[float], list[list[Block]]]
+) -> None:
+    height = BODY_BOTTOM - BODY_TOP
+    for size in (14, 13, 12, 11):
+        groups = make(size)
+        if blocks_height([b for g in groups for b in g], BODY_W) <= height:
+            break
+    for n, page in enumerate(paginate(groups, BODY_W, height)):
+        slide = new_slide(prs, title + (" (continued)" if n else ""))
+        textbox(slide, MARGIN, BODY_TOP, BODY_W, page)
+
+
+def _annex_slides(prs: PresentationType, pack: PerformancePack) -> None:
+    """The technical annex, always last: the counts tested, z, p-value, and the notes."""
+    rows = [wording.annex_rows(fig) for fig in pack.indicators]
+    intro = [block("The statistics behind the verdicts, for analysts. The body of this "
+                   "deck gives the same verdicts in plain words.", 13, color=GREY)]  # fmt: skip
+    widths = (0.24, 0.13, 0.14, 0.11, 0.1, 0.28)
+    table_slides(prs, wording.ANNEX_TITLE, wording.ANNEX_HEADER, rows, widths, intro=intro,
+                 left_aligned=(0, 5))  # fmt: skip
+
+    def notes(size: float) -> list[list[Block]]:
+        return [[block(t, size, after=6)] for t in wording.TECHNICAL_NOTES]
+
+    _paged_text(prs, f"{wording.ANNEX_TITLE}: method", notes)

@@ -4,10 +4,16 @@
 renders each spec to PNG/SVG on first use and keeps the result, so a deck and a PDF
 built from the same pack in one run share the renders (``charts.render_*`` also caches
 by spec content across calls).
+
+The deck and the PDF both place the PNG: vl-convert lays out and draws the chart with the
+same (bundled) fonts, so no label can be cut short. An SVG drawn by another program
+(WeasyPrint) would set its text in whatever font that program finds, wider or narrower
+than the one Vega measured, and long labels ran off the picture.
 """
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass, field
 
 from saferplaces.reports import charts
@@ -31,12 +37,13 @@ def pack_charts(pack: PerformancePack) -> PackCharts:
     """Build (but do not render) every chart for ``pack``."""
     out = PackCharts()
     by_slug = {f.slug: f for f in pack.indicators}
+    where = f"{pack.place_name} (districts with data)" if pack.coverage else pack.place_name
     for slug, points in pack.series.items():
         fig = by_slug.get(slug)
-        if not points or fig is None:
+        if fig is None or not charts.trim_months(points):
             continue
         out.trends[slug] = charts.trend_chart(
-            points, title=f"{fig.name}: monthly {fig.unit}, {pack.place_name}", unit=fig.unit
+            points, title=f"{fig.name}: monthly {fig.unit}, {where}", unit=fig.unit
         )
     out.seasonal = [charts.seasonal_chart(t) if t.has_counts else None for t in pack.seasonal]
     if any(d.rate_per_1000 is not None for d in pack.districts):
@@ -46,15 +53,27 @@ def pack_charts(pack: PerformancePack) -> PackCharts:
             title=f"{pack.category_unit.capitalize()} per 1,000 residents by district, "
             f"{pack.period_label}",
         )
-    if pack.categories:
+    if any(c.count is not None or c.previous is not None for c in pack.categories):
         out.categories = charts.category_chart(
             pack.categories,
             pack.period_label,
             pack.comparison_label,
             unit=pack.category_unit,
-            title=f"{pack.category_unit.capitalize()} by category, {pack.place_name}",
+            title=f"{pack.category_unit.capitalize()} by category, {where}",
         )
     return out
+
+
+PNG_SCALE = 2
+"""Pixels per chart pixel in the PNGs placed in documents (sharp in print and on screen)."""
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) in pixels of a PNG, read from its header."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    width, height = struct.unpack(">II", png[16:24])
+    return int(width), int(height)
 
 
 class RenderedCharts:
@@ -66,7 +85,7 @@ class RenderedCharts:
         self._png: dict[int, bytes] = {}
         self._svg: dict[int, str] = {}
 
-    def png(self, chart: Chart, scale: float = 2) -> bytes:
+    def png(self, chart: Chart, scale: float = PNG_SCALE) -> bytes:
         """``chart`` as PNG bytes."""
         key = id(chart)
         if key not in self._png:

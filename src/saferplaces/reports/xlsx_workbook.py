@@ -1,9 +1,12 @@
 """The tables behind every chart, as an Excel workbook (openpyxl).
 
-Sheets: Summary; one per indicator series; Seasonal; Categories; Districts; Data notes.
-Headers carry units ("Count (crimes)", "Rate per 1,000 residents"); numbers are real
-numbers with number formats (percentages as fractions formatted ``0.0%``); the header
-row is frozen and each table is an Excel table for sorting and screen readers.
+Sheets: Summary (the partnership's name and logo above the figures, in plain words);
+one per indicator series; Seasonal; Categories; Districts; Data notes; and last Annex
+(the test statistics, which the other sheets never name). Headers carry units
+("Count (crimes)", "Rate per 1,000 residents"); numbers are real numbers with number
+formats (percentages as fractions formatted ``0.0%``); a figure that is not held is an
+empty cell, never 0; each table is an Excel table (for sorting and screen readers) with
+its header row frozen.
 """
 
 from __future__ import annotations
@@ -14,23 +17,27 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from saferplaces.reports import wording
-from saferplaces.reports.pack import PerformancePack
+from saferplaces.insight.compare import PARTIAL
+from saferplaces.reports import tables, wording
+from saferplaces.reports.pack import IndicatorFigure, PerformancePack
 
 INT = "#,##0"
 DEC1 = "#,##0.0"
 DEC2 = "+0.00;-0.00;0.00"
+P3 = "0.000"
 PCT = "+0.0%;-0.0%;0.0%"
 MONTH = "mmm yyyy"
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="003078")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+LOGO_HEIGHT_PX = 60
 
 
 def sheet_name(text: str, taken: set[str]) -> str:
@@ -57,39 +64,11 @@ def build_xlsx(pack: PerformancePack, path: Path | str) -> Path:
     by_slug = {f.slug: f for f in pack.indicators}
     for slug, points in pack.series.items():
         fig = by_slug.get(slug)
-        name = fig.name if fig else slug
-        unit = fig.unit if fig else "count"
-        ws = wb.create_sheet(sheet_name(name, taken))
-        rows: list[list[Any]] = [
-            [
-                p.month,
-                p.count,
-                p.mean,
-                p.lower,
-                p.upper,
-                p.signal or "",
-                "yes" if (p.missing or p.count is None) else "",
-            ]
-            for p in points
-        ]
-        _write(
-            ws,
-            [
-                "Month",
-                f"Count ({unit})",
-                f"Mean ({unit})",
-                f"Lower limit, 3-sigma ({unit})",
-                f"Upper limit, 3-sigma ({unit})",
-                "Signal",
-                "Missing month",
-            ],
-            rows,
-            [MONTH, INT, DEC1, DEC1, DEC1, None, None],
-            table_name=f"series_{len(taken)}",
-        )
-    ws = wb.create_sheet(sheet_name("Seasonal", taken))
+        if fig is None or not any(p.count is not None for p in points):
+            continue
+        _series(wb.create_sheet(sheet_name(fig.name, taken)), fig, points, len(taken))
     _write(
-        ws,
+        wb.create_sheet(sheet_name("Seasonal", taken)),
         ["Window", "Period", "Year", "Count", "Unit", "Note"],
         [
             [t.title, t.window_label, row.year, row.count, t.unit, t.note or ""]
@@ -99,101 +78,236 @@ def build_xlsx(pack: PerformancePack, path: Path | str) -> Path:
         [None, None, "0", INT, None, None],
         table_name="seasonal",
     )
-    ws = wb.create_sheet(sheet_name("Categories", taken))
-    unit = pack.category_unit
-    _write(
-        ws,
-        [
-            "Category",
-            f"{pack.period_label}: count ({unit})",
-            f"{pack.comparison_label}: count ({unit})",
-            f"Change ({unit})",
-            "% change",
-        ],
-        [
-            [
-                c.label,
-                c.count,
-                c.previous,
-                c.count - c.previous,
-                None if c.previous == 0 else (c.count - c.previous) / c.previous,
-            ]
-            for c in pack.categories
-        ],
-        [None, INT, INT, INT, PCT],
-        table_name="categories",
-    )
-    ws = wb.create_sheet(sheet_name("Districts", taken))
-    _write(
-        ws,
-        ["District", f"Count ({unit})", "Rate per 1,000 residents", "Selected district"],
-        [
-            [d.name, d.count, d.rate_per_1000, "yes" if d.name == pack.place_name else ""]
-            for d in pack.districts
-        ],
-        [None, INT, DEC1, None],
-        table_name="districts",
-    )
-    ws = wb.create_sheet(sheet_name("Data notes", taken))
-    notes: list[list[Any]] = [
-        ["Place", f"{pack.place_name} ({pack.place_kind} {pack.place_code})"],
-        ["Partnership", pack.partnership_name],
-        ["Period", wording.coverage_note(pack)],
-        ["Population", pack.population if pack.population is not None else "unknown"],
-        ["Generated", pack.generated_at.replace(tzinfo=None)],
-    ]
-    notes += [["Source", s] for s in pack.sources]
-    notes += [["Data quality", q] for q in pack.quality_notes]
-    notes += [["Method", m] for m in wording.METHOD_NOTES]
-    _write(ws, ["Item", "Note"], notes, [None, None], table_name="notes", wrap_last=True)
-    ws.column_dimensions["B"].width = 100
-    ws["B6"].number_format = "d mmmm yyyy hh:mm"
+    _categories(wb.create_sheet(sheet_name("Categories", taken)), pack)
+    _districts(wb.create_sheet(sheet_name("Districts", taken)), pack)
+    _notes(wb.create_sheet(sheet_name("Data notes", taken)), pack)
+    _annex(wb.create_sheet(sheet_name("Annex", taken)), pack)
     wb.properties.title = f"{pack.partnership_name}: {pack.subtitle}"
-    wb.properties.creator = "saferplaces"
+    wb.properties.creator = pack.partnership_name
+    wb.properties.language = "en-GB"
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(str(out))
     return out
 
 
+# ---------------------------------------------------------------- sheets
+
+
+def _heading(ws: Worksheet, pack: PerformancePack) -> int:
+    """The partnership's logo and name, the title and the coverage above the Summary
+    table; returns the row the table starts on."""
+    row = 1
+    if pack.logo:
+        image = SheetImage(pack.logo)
+        scale = LOGO_HEIGHT_PX / image.height
+        image.height, image.width = LOGO_HEIGHT_PX, int(image.width * scale)
+        ws.add_image(image, "A1")
+        ws.row_dimensions[1].height = LOGO_HEIGHT_PX * 0.75 + 6  # points
+        row = 2
+    lines: list[tuple[str, Font]] = [
+        (pack.partnership_name, Font(bold=True, size=16, color="003078")),
+        (pack.subtitle + f": {pack.place_name}", Font(bold=True, size=12)),
+        (wording.coverage_note(pack), Font(size=11)),
+    ]
+    part = wording.coverage_sentence(pack)
+    if part:
+        lines.append((part, Font(bold=True, size=11, color="D4351C")))
+    lines += [
+        ("Empty cells: no data (never 0). Sources and notes: the Data notes sheet; the "
+         "statistics behind the verdicts: the Annex sheet.", Font(size=10, color="505A5F")),
+        (wording.generated_note(pack), Font(size=10, color="505A5F")),
+    ]  # fmt: skip
+    for text, font in lines:
+        cell = ws.cell(row=row, column=1, value=text)
+        cell.font = font
+        row += 1
+    return row + 1
+
+
 def _summary(ws: Worksheet, pack: PerformancePack) -> None:
+    top = _heading(ws, pack)
     headers = [
         "Indicator",
         "Unit",
         f"{pack.period_label}: count",
+        f"{pack.period_label}: months held",
         f"{pack.comparison_label}: count",
+        f"{pack.comparison_label}: months held",
         "Change (count)",
         "% change",
         "Rate per 1,000 residents",
-        "Poisson z",
-        "Significant (|z| > 1.96)",
         "Verdict",
+        "Why no verdict",
+        "Same months compared",
+        "Same months: count",
+        "Same months a year before: count",
+        "Same months: change (count)",
+        "Same months: % change",
         "Headline",
     ]
-    sentences = wording.headlines(pack)
     rows = [
-        [
-            f.name,
-            f.unit,
-            f.count,
-            f.previous_count,
-            f.change,
-            None if f.pct_change is None else f.pct_change / 100.0,
-            f.rate_per_1000,
-            f.z,
-            "yes" if f.significant else "no",
-            wording.verdict_label(f),
-            sentence,
-        ]
-        for f, sentence in zip(pack.indicators, sentences, strict=True)
+        _summary_row(f, sentence)
+        for f, sentence in zip(pack.indicators, wording.headlines(pack), strict=True)
     ]
     _write(
         ws,
         headers,
         rows,
-        [None, None, INT, INT, INT, PCT, DEC1, DEC2, None, None, None],
+        [
+            None,
+            None,
+            INT,
+            "0",
+            INT,
+            "0",
+            INT,
+            PCT,
+            DEC1,
+            None,
+            None,
+            None,
+            INT,
+            INT,
+            INT,
+            PCT,
+            None,
+        ],
         table_name="summary",
+        top=top,
+        widths={1: 30},
     )
     ws.column_dimensions[get_column_letter(len(headers))].width = 90
+
+
+def _summary_row(f: IndicatorFigure, sentence: str) -> list[Any]:
+    unlike = f.change is None and f.count is not None and not f.partial
+    like = f.like_for_like if unlike else None
+    return [
+        f.name,
+        f.unit,
+        f.count,
+        f.months if f.count is not None else None,
+        f.previous_count,
+        f.previous_months if f.previous_count is not None else None,
+        f.change,
+        _fraction(f.pct_change if f.change is not None else None),
+        f.rate_per_1000,
+        wording.verdict_text(f),
+        wording.why_no_verdict(f) or "",
+        like.label if like else "",
+        like.count if like else None,
+        like.previous_count if like else None,
+        like.change if like else None,
+        _fraction(like.pct_change) if like else None,
+        sentence,
+    ]
+
+
+def _fraction(pct: float | None) -> float | None:
+    return None if pct is None else pct / 100.0
+
+
+def _series(ws: Worksheet, fig: IndicatorFigure, points: Sequence[Any], n: int) -> None:
+    unit = fig.unit
+    rows: list[list[Any]] = [
+        [p.month, p.count, p.mean, p.lower, p.upper, p.signal or "",
+         "yes" if (p.missing or p.count is None) else ""]
+        for p in points
+    ]  # fmt: skip
+    _write(
+        ws,
+        ["Month", f"Count ({unit})", f"Average ({unit})",
+         f"Lower limit of normal variation ({unit})",
+         f"Upper limit of normal variation ({unit})", "Signal", "No data this month"],
+        rows,
+        [MONTH, INT, DEC1, DEC1, DEC1, None, None],
+        table_name=f"series_{n}",
+    )  # fmt: skip
+
+
+def _categories(ws: Worksheet, pack: PerformancePack) -> None:
+    unit = pack.category_unit
+    rows = []
+    for c in pack.categories:
+        unlike = c.change is None and c.count is not None and c.verdict != PARTIAL
+        like = c.like_for_like if unlike else None
+        rows.append(
+            [c.label, c.count, c.previous, c.change, _fraction(c.pct_change),
+             wording.category_verdict(c), like.label if like else "",
+             like.count if like else None, like.previous_count if like else None,
+             _fraction(like.pct_change) if like else None]
+        )  # fmt: skip
+    _write(
+        ws,
+        ["Category", f"{pack.period_label}: count ({unit})",
+         f"{pack.comparison_label}: count ({unit})", f"Change ({unit})", "% change", "Verdict",
+         "Same months compared", "Same months: count", "Same months a year before: count",
+         "Same months: % change"],
+        rows,
+        [None, INT, INT, INT, PCT, None, None, INT, INT, PCT],
+        table_name="categories",
+    )  # fmt: skip
+    _notes_below(ws, tables.category_notes(pack), len(rows) + 3)
+
+
+def _districts(ws: Worksheet, pack: PerformancePack) -> None:
+    rows: list[list[Any]] = []
+    for i, d in enumerate(tables.ranked_districts(pack), start=1):
+        rows.append([d.name, i, d.count, d.rate_per_1000, _selected(d.name, pack)])
+    for d in tables.unranked_districts(pack):
+        rows.append([d.name, None, d.count, d.rate_per_1000, _selected(d.name, pack)])
+    _write(
+        ws,
+        ["District", "Rank (highest rate first)", f"Count ({pack.category_unit})",
+         "Rate per 1,000 residents", "This place"],
+        rows,
+        [None, "0", INT, DEC1, None],
+        table_name="districts",
+        widths={1: 24},
+    )  # fmt: skip
+    note = tables.districts_note(pack)
+    _notes_below(ws, [note] if note else [], len(rows) + 3)
+
+
+def _selected(name: str, pack: PerformancePack) -> str:
+    return "yes" if name == pack.place_name else ""
+
+
+def _notes(ws: Worksheet, pack: PerformancePack) -> None:
+    notes: list[list[Any]] = [
+        ["Partnership", pack.partnership_name],
+        ["Place", f"{pack.place_name} ({pack.place_kind} {pack.place_code})"],
+        ["Period", wording.coverage_note(pack)],
+        ["Population", pack.population if pack.population is not None else "not known"],
+        ["Generated", pack.generated_at.replace(tzinfo=None)],
+    ]
+    notes += [["Source", s] for s in wording.source_lines(pack)]
+    notes += [["About the source", s] for s in pack.source_notes]
+    notes += [["Data quality", q] for q in pack.quality_notes]
+    notes += [["How to read the figures", m] for m in wording.METHOD_NOTES]
+    _write(ws, ["Item", "Note"], notes, [None, None], table_name="notes", wrap_last=True,
+           widths={1: 24, 2: 100})  # fmt: skip
+    ws["B6"].number_format = "d mmmm yyyy hh:mm"
+
+
+def _annex(ws: Worksheet, pack: PerformancePack) -> None:
+    """The technical annex: the counts tested (like for like where the periods hold
+    different months), Poisson z, p-value, verdict; then the method."""
+    rows = []
+    for fig in pack.indicators:
+        t = wording.tested(fig)
+        rows.append([fig.name, t.count, t.previous_count, t.z, t.p_value, t.verdict])
+    _write(ws, wording.ANNEX_HEADER, rows, [None, INT, INT, DEC2, P3, None],
+           table_name="annex", widths={1: 30})  # fmt: skip
+    _notes_below(ws, list(wording.TECHNICAL_NOTES), len(rows) + 3, title="Method")
+
+
+def _notes_below(ws: Worksheet, notes: Sequence[str], row: int, title: str = "Notes") -> None:
+    if not notes:
+        return
+    ws.cell(row=row, column=1, value=title).font = Font(bold=True)
+    for i, text in enumerate(notes, start=1):
+        ws.cell(row=row + i, column=1, value=text)
 
 
 def _write(
@@ -204,30 +318,32 @@ def _write(
     *,
     table_name: str,
     wrap_last: bool = False,
+    top: int = 1,
+    widths: dict[int, float] | None = None,
 ) -> None:
-    ws.append(list(headers))
-    for cell in ws[1]:
+    for col, header in enumerate(headers, start=1):
+        cell = ws.cell(row=top, column=col, value=header)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        ws.append(list(row))
-    for col, fmt in enumerate(formats, start=1):
-        if fmt is None:
-            continue
-        for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
-            cell.number_format = fmt
-    if wrap_last:
-        for (cell,) in ws.iter_rows(min_row=2, min_col=len(headers), max_col=len(headers)):
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"
-    ws.row_dimensions[1].height = 32
+    for r, row in enumerate(rows, start=top + 1):
+        for col, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=col, value=value)
+            fmt = formats[col - 1]
+            if fmt is not None:
+                cell.number_format = fmt
+            if wrap_last and col == len(headers):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = f"A{top + 1}"
+    ws.row_dimensions[top].height = 32
     for col, header in enumerate(headers, start=1):
         values = [header] + [_shown(r[col - 1]) for r in rows]
         width = min(max(len(v) for v in values) + 2, 60)
         ws.column_dimensions[get_column_letter(col)].width = max(width, 10)
+    for col, fixed in (widths or {}).items():
+        ws.column_dimensions[get_column_letter(col)].width = fixed
     if rows:
-        ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+        ref = f"A{top}:{get_column_letter(len(headers))}{top + len(rows)}"
         table = Table(displayName=re.sub(r"\W", "_", table_name), ref=ref)
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         ws.add_table(table)
