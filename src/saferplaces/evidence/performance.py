@@ -23,7 +23,7 @@ from saferplaces.insight.compare import (
     IndicatorResult,
     SeriesPoint,
     held_months,
-    monthly_series,
+    monthly_series_all,
     summarise,
 )
 from saferplaces.insight.coverage import district_coverage, last_month
@@ -129,12 +129,10 @@ def compute_performance(scope: PlaceScope, period: Period) -> Performance:
     by_slug = {i.slug: i for i in indicators}
     results = summary(scope, period)
     series_start = add_months(period.end, -(SERIES_MONTHS - 1))
-    series = {
-        ind.slug: monthly_series(
-            store, districts=scope.districts, indicator=ind, start=series_start, end=period.end
-        )
-        for ind in indicators
-    }
+    series = monthly_series_all(
+        store, districts=scope.districts, indicators=indicators, start=series_start,
+        end=period.end,
+    )  # fmt: skip
     headline = indicators[0]
     population, years = scope.population(period.start.year)
     return Performance(

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import ibis.expr.types as ir
+
 from saferplaces.evidence.scope import PlaceScope
 from saferplaces.evidence.store import incident_store
 from saferplaces.insight.periods import Period, format_month, parse_month
+from saferplaces.insight.query import run
 
 POLICE_UK = "police_uk"
 
@@ -72,24 +75,28 @@ def sources_for(scope: PlaceScope, period: Period) -> list[SourceNote]:
     """The sources holding data for the place's districts, with the rows of the period
     that have no location."""
     backend = incident_store().connect()
-    rows = backend.con.execute(
-        """
-        WITH here AS (
-          SELECT source, dataset, min(month) AS first, max(month) AS last
-          FROM rollup_district WHERE list_contains(?, district) GROUP BY source, dataset
+
+    def build() -> ir.Table:
+        r = backend.table("rollup_district")
+        here = r.filter(r.district.isin(list(scope.districts)))
+        return (
+            here.group_by(["source", "dataset"])
+            .aggregate(first=here.month.min(), last=here.month.max())
+            .order_by(["source", "dataset"])
         )
-        SELECT h.source, h.dataset, h.first, h.last,
-               coalesce(sum(r.n) FILTER (WHERE r.district IS NULL
-                                         AND r.month BETWEEN ? AND ?), 0)
-        FROM here h JOIN rollup_district r USING (source, dataset)
-        GROUP BY ALL ORDER BY h.source, h.dataset
-        """,
-        [list(scope.districts), period.start, period.end],
-    ).fetchall()
+
+    def build_unlocated() -> ir.Table:
+        r = backend.table("rollup_district")
+        gone = r.filter(r.district.isnull(), r.month.between(period.start, period.end))
+        return gone.group_by(["source", "dataset"]).aggregate(n=gone.n.sum())
+
+    held = run(backend, ("sources", scope.districts), build)
+    key = ("unlocated", period.start, period.end)
+    without = {(s, d): int(n or 0) for s, d, n in run(backend, key, build_unlocated)}
     by_source: dict[str, list[tuple[str, str, str, int]]] = {}
-    for source, dataset, lo, hi, unlocated in rows:
+    for source, dataset, lo, hi in held:
         by_source.setdefault(source, []).append(
-            (dataset, format_month(lo), format_month(hi), int(unlocated))
+            (dataset, format_month(lo), format_month(hi), without.get((source, dataset), 0))
         )
     out = []
     for source, items in sorted(by_source.items()):

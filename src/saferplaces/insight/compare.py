@@ -53,8 +53,8 @@ __all__ = [
     "StoreLike",
     "backend_of",
     "held_months",
-    "monthly_counts",
     "monthly_series",
+    "monthly_series_all",
     "summarise",
 ]
 
@@ -445,27 +445,6 @@ class SeriesPoint:
         return asdict(self)
 
 
-def monthly_counts(
-    store_or_con: StoreLike,
-    *,
-    districts: Sequence[str],
-    indicator: Indicator,
-    start: date,
-    end: date,
-) -> dict[date, int]:
-    """month -> count of ``indicator`` (months without rows are absent)."""
-    backend = backend_of(store_or_con)
-
-    def build() -> ir.Table:
-        r = backend.table("rollup_district")
-        t = r.filter(r.district.isin(list(districts)), r.month.between(start, end))
-        t = t.filter(indicator.predicate(t))
-        return t.group_by("month").aggregate(n=t.n.sum())
-
-    key = ("monthly", tuple(districts), start, end, _spec_key([indicator]))
-    return {m: int(n) for m, n in run(backend, key, build)}
-
-
 def monthly_series(
     store_or_con: StoreLike,
     *,
@@ -481,15 +460,41 @@ def monthly_series(
     zero; gaps are excluded from the mean and break runs. Empty months before the first
     and after the last month held are left out: the chart starts and ends with data.
     """
+    return monthly_series_all(
+        store_or_con, districts=districts, indicators=[indicator], start=start, end=end
+    )[indicator.slug]
+
+
+def monthly_series_all(
+    store_or_con: StoreLike,
+    *,
+    districts: Sequence[str],
+    indicators: Sequence[Indicator],
+    start: date,
+    end: date,
+) -> dict[str, list[SeriesPoint]]:
+    """:func:`monthly_series` of several indicators, from one query."""
     window = [add_months(start, i) for i in range(months_between(start, end))]
-    counted, place_months = held_months(store_or_con, districts=districts, indicator=indicator)
-    held = [m for m in window if m in place_months]
-    if not held:
-        return []
-    months = [m for m in window if held[0] <= m <= held[-1]]
-    counts = monthly_counts(store_or_con, districts=counted, indicator=indicator,
-                            start=months[0], end=months[-1])  # fmt: skip
-    values: list[int | None] = [counts.get(m, 0) if m in held else None for m in months]
+    counts = district_month_counts(store_or_con, districts=districts, start=start, end=end,
+                                   indicators=indicators)  # fmt: skip
+    out: dict[str, list[SeriesPoint]] = {}
+    for indicator, by_district_month in zip(indicators, counts, strict=True):
+        counted, place_months = held_months(store_or_con, districts=districts,
+                                            indicator=indicator)  # fmt: skip
+        held = [m for m in window if m in place_months]
+        if not held:
+            out[indicator.slug] = []
+            continue
+        months = [m for m in window if held[0] <= m <= held[-1]]
+        values: list[int | None] = [
+            sum(by_district_month.get((d, m), 0) for d in counted) if m in place_months else None
+            for m in months
+        ]
+        out[indicator.slug] = _series_points(months, values)
+    return out
+
+
+def _series_points(months: list[date], values: list[int | None]) -> list[SeriesPoint]:
     limits = c_chart(values)
     signals = run_rule_signals(values, limits)
     return [

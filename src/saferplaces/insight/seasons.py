@@ -120,19 +120,22 @@ def _window_counts(
     districts: Sequence[str] | None = None,
 ) -> list[WindowResult]:
     backend = backend_of(store_or_con)
-    t = backend.table("incidents")
-    t = t.filter(indicator.predicate(t))
-    if districts is not None:
-        t = t.filter(t.district.isin(list(districts)))
+    spans = [window.bounds(y) for y in years]
+    if not spans:
+        return []
+    months = sorted(
+        {add_months(month_start(a), i) for a, b in spans
+         for i in range(months_between(month_start(a), month_start(b)))}
+    )  # fmt: skip
     results: list[WindowResult] = []
     if isinstance(window, MonthWindow):
-        spans = [window.bounds(y) for y in years]
-        cases = [t.month.between(a, b) for a, b in spans]
-        counts = _count_cases(t, cases)
+        # Month windows are answered from the month-level rollup (the same counts).
+        r = _narrow(backend.table("rollup_district"), indicator, districts, months)
+        counts = _sum_cases(r, [r.month.between(a, b) for a, b in spans])
         for y, (a, b), n in zip(years, spans, counts, strict=True):
             results.append(WindowResult(window.name, y, a.isoformat(), b.isoformat(), n, True))
         return results
-    spans = [window.bounds(y) for y in years]
+    t = _narrow(backend.table("incidents"), indicator, districts, months)
     day = t.occurred_at.date()
     cases = [day.between(a, b) for a, b in spans]
     # Month-level rows that fall in a window's months make the day count incomplete.
@@ -155,6 +158,22 @@ def _window_counts(
         else:
             results.append(WindowResult(window.name, y, a.isoformat(), b.isoformat(), n, True))
     return results
+
+
+def _narrow(
+    t: ir.Table, indicator: Indicator, districts: Sequence[str] | None, months: list[date]
+) -> ir.Table:
+    """Rows of the indicator in the districts, in the windows' months only (so a scan of
+    the incidents reads only those months' row groups)."""
+    t = t.filter(indicator.predicate(t), t.month.isin(months))
+    return t.filter(t.district.isin(list(districts))) if districts is not None else t
+
+
+def _sum_cases(t: ir.Table, cases: list[ir.BooleanValue]) -> list[int]:
+    expr = t.aggregate(**{f"k{i}": t.n.sum(where=c) for i, c in enumerate(cases)})
+    backend = expr._find_backend()
+    rows = backend.con.execute(str(backend.compile(expr))).fetchall()
+    return [int(v or 0) for v in (rows[0] if rows else [])]
 
 
 def _count_cases(t: ir.Table, cases: list[ir.BooleanValue]) -> list[int]:

@@ -35,6 +35,7 @@ class Command(BaseCommand):
             "-",
             "--timeout",
             "120",
+            "--preload",  # warm once (saferplaces.web.warmup), share with the workers
         ]
         children = [subprocess.Popen(web)]
         if not options["no_worker"]:
