@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Rebuild the vendored front-end assets in src/saferplaces/web/static/vendor/
+# (and the browser tests' axe-core in tests/browser/vendor/, never served)
 # from the exact versions pinned in tools/vendor/package-lock.json.
 #
 #   bash tools/vendor/build.sh
@@ -11,6 +12,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 OUT="$ROOT/src/saferplaces/web/static/vendor"
+TEST_OUT="$ROOT/tests/browser/vendor"
 NM="$HERE/node_modules"
 
 cd "$HERE"
@@ -33,6 +35,7 @@ VI_V="$(ver vega-interpreter)"
 LEAFLET_V="$(ver leaflet)"
 HTMX_V="$(ver htmx.org)"
 SASS_V="$(ver sass)"
+AXE_V="$(ver axe-core)"
 
 rm -rf "$OUT/govuk-frontend" "$OUT/vega" "$OUT/leaflet" "$OUT/htmx"
 mkdir -p "$OUT/govuk-frontend" "$OUT/vega" "$OUT/leaflet/images" "$OUT/htmx"
@@ -167,6 +170,34 @@ cat > "$OUT/htmx/README.md" <<MD
     bash tools/vendor/build.sh
 MD
 
+# ---------------------------------------------------------------- axe-core (tests only)
+# The accessibility engine the browser tests inject into each page; a test tool, so it
+# lives beside the tests and is never among the static files the site serves.
+rm -rf "$TEST_OUT/axe-core"
+mkdir -p "$TEST_OUT/axe-core"
+copy_js "$NM/axe-core/axe.min.js" "$TEST_OUT/axe-core/axe.min.js"
+cp "$NM/axe-core/LICENSE" "$TEST_OUT/axe-core/LICENSE.txt"
+cp "$NM/axe-core/LICENSE-3RD-PARTY.txt" "$TEST_OUT/axe-core/LICENSE-3RD-PARTY.txt"
+cat > "$TEST_OUT/axe-core/README.md" <<MD
+# axe-core (vendored, browser tests only)
+
+- Package: \`axe-core\` ${AXE_V} (npm), Deque Systems
+- Licence: MPL-2.0 — see \`LICENSE.txt\`; the parts it bundles from others are listed,
+  with their MIT licence, in \`LICENSE-3RD-PARTY.txt\`
+- File: \`axe.min.js\` (the package's minified browser build, unchanged; global \`axe\`).
+
+\`tests/browser/test_accessibility.py\` injects it into each page and runs
+\`axe.run()\` with the WCAG 2.x A and AA rules. It is not a static file of the site and
+nothing fetches it at test time.
+
+## Rebuild
+
+    bash tools/vendor/build.sh
+MD
+if ! head -c 40 "$TEST_OUT/axe-core/axe.min.js" | grep -q "axe v${AXE_V}"; then
+  echo "ERROR: $TEST_OUT/axe-core/axe.min.js does not announce axe v${AXE_V}" >&2; exit 1
+fi
+
 # ---------------------------------------------------------------- checks
 CSS="$OUT/govuk-frontend/govuk-frontend.min.css"
 if grep -q 'GDS Transport' "$CSS"; then echo "ERROR: GDS Transport in $CSS" >&2; exit 1; fi
@@ -178,3 +209,5 @@ if grep -rl 'sourceMappingURL' "$OUT" >/dev/null; then echo "ERROR: sourceMappin
 
 echo "Vendored assets written to ${OUT#"$ROOT"/}:"
 (cd "$OUT" && find . -type f | sort | xargs du -b | awk '{printf "  %9d  %s\n", $1, $2; t+=$1} END {printf "  %9d  total\n", t}')
+echo "Test tools written to ${TEST_OUT#"$ROOT"/}:"
+(cd "$TEST_OUT" && find . -type f | sort | xargs du -b | awk '{printf "  %9d  %s\n", $1, $2}')
