@@ -8,6 +8,19 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
+  /* Each chart is one image, as the page marks it up (role="img", named by its heading or
+     alt text): Vega makes its container a "graphics-document" labelled with the spec's
+     description and gives every mark and axis its own role, many of them unnamed. Put the
+     page's roles back and hide the drawing itself from assistive technology; the alt text
+     and the table carry the figures. */
+  function asImage(el) {
+    el.setAttribute("role", "img");
+    el.removeAttribute("aria-roledescription");
+    el.removeAttribute("aria-label");
+    var svg = el.querySelector("svg");
+    if (svg) svg.setAttribute("aria-hidden", "true");
+  }
+
   function drawCharts() {
     if (typeof window.vegaEmbed !== "function") return;
     document.querySelectorAll("[data-spec]").forEach(function (el) {
@@ -18,7 +31,10 @@
         // Content-Security-Policy: no injected <style>, no `new Function` (vega-interpreter)
         defaultStyle: false, ast: true, expr: window.vegaInterpreter.expressionInterpreter
       })
-        .then(function () { el.classList.add("sp-chart__canvas--drawn"); })
+        .then(function () {
+          asImage(el);
+          el.classList.add("sp-chart__canvas--drawn");
+        })
         .catch(function (err) {
           el.textContent = "This chart could not be drawn. The figures are in the table below it.";
           if (window.console) window.console.error(err);
