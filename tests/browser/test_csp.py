@@ -54,6 +54,7 @@ def test_dashboard_draws_its_charts_under_the_content_security_policy(
     for path in [
         "/places/west-lancashire/dashboard/",
         "/places/west-lancashire/structure/",
+        "/places/west-lancashire/papers/",
         "/groups/west-lancashire-lpg/",
         "/password/",
         "/no-such-page/",
