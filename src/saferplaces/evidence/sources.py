@@ -54,16 +54,21 @@ class SourceNote:
     def sentence(self) -> str:
         """One line naming the source, its datasets, the months held and the rows
         without a location."""
-        unlocated = (
-            f"; {self.unlocated:,} rows of this period have no location and are in no "
+        located = (
+            f"{self.unlocated:,} rows of this period have no location and are in no "
             "district's figures"
             if self.unlocated
-            else ""
+            else "every row of this period has a location"
         )
         return (
             f"{self.name} ({', '.join(self.datasets)}), held from "
-            f"{parse_month(self.first_month):%B %Y} to {self.last_month_label}{unlocated}."
+            f"{parse_month(self.first_month):%B %Y} to {self.last_month_label}; {located}."
         )
+
+    @property
+    def explanation(self) -> str:
+        """What the source is and cannot say, and how it differs from what readers know."""
+        return f"{self.name}: {self.about} {self.caveat or ''}".strip()
 
 
 def _dataset_name(source: str, dataset: str) -> str:

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import pyarrow as pa
-
 from saferplaces.insight.schema import slugify
 
 LANCASHIRE_PFA = "E23000003"
@@ -93,12 +91,6 @@ def lsoa_names() -> dict[str, str]:
     for row in reference_rows("lsoa11_to_lad21.csv.gz"):
         out[row["lsoa11_code"]] = row["lsoa11_name"]
     return out
-
-
-def lsoa_lookup_table() -> pa.Table:
-    """The LSOA → district lookup as an Arrow table ``(lsoa, district)`` for SQL joins."""
-    mapping = lsoa_to_district()
-    return pa.table({"lsoa": pa.array(list(mapping)), "district": pa.array(list(mapping.values()))})
 
 
 def district_for_lsoa(lsoa_code: str | None) -> str | None:

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from saferplaces.evidence.performance import Performance, performance
-from saferplaces.evidence.sources import SourceNote
 from saferplaces.insight.periods import Period
 from saferplaces.partnership.models import Place
 from saferplaces.reports import adapt
@@ -55,26 +54,14 @@ def pack_for(
         seasonal=[adapt.seasonal_table(s) for s in perf.seasonal],
         categories=adapt.categories(perf.categories),
         districts=adapt.districts(perf.districts),
-        quality_notes=[_sentence(n) for n in perf.quality_notes],
-        sources=[_source_sentence(s) for s in perf.sources],
-        source_notes=[_sentence(f"{s.name}: {s.about} {s.caveat or ''}") for s in perf.sources],
+        quality_notes=list(perf.quality_notes),
+        sources=[s.sentence for s in perf.sources],
+        source_notes=[s.explanation for s in perf.sources],
         coverage=headline.reason if headline.partial and headline.count is not None else None,
         population=perf.population,
         category_unit=perf.headline_indicator.unit,
         logo=None if logo is None else str(logo),
     )
-
-
-def _sentence(text: str) -> str:
-    """One sentence ending in one full stop."""
-    return text.strip().rstrip(".") + "."
-
-
-def _source_sentence(source: SourceNote) -> str:
-    """The source's own sentence, which also says when no row lacks a location."""
-    if source.unlocated:
-        return source.sentence
-    return _sentence(source.sentence)[:-1] + "; every row of this period has a location."
 
 
 def write_paper(
