@@ -68,7 +68,8 @@ class PeriodForm(GovukFormMixin, forms.Form):
         label="Period",
         required=False,
         widget=forms.Select(),
-        help_text="Compared with the same period a year earlier",
+        help_text="Compared with the same months a year earlier (or, for a longer period, "
+        "as many years earlier as it takes not to overlap)",
     )
     from_month = forms.CharField(
         label="From (custom range)",

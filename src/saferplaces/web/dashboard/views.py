@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from saferplaces.evidence.figures import latest_month, months_held
 from saferplaces.evidence.scope import PlaceScope, ScopeError, scope_for
 from saferplaces.evidence.store import incident_store
+from saferplaces.insight.stats import MINIMUM_TOTAL
 from saferplaces.partnership.models import Place
 from saferplaces.web.dashboard.build import dashboard_for
 from saferplaces.web.dashboard.forms import PeriodForm, Selection
@@ -93,6 +94,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         query=urlencode(selection.params),
         map_url=reverse("dashboard_map", args=[place.slug]),
         attribution=ATTRIBUTION,
+        minimum=MINIMUM_TOTAL,
         quality=dash.quality_notes,
     )
     return render(request, TEMPLATE, context)
