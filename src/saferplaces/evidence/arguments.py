@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from saferplaces.evidence.figures import latest_month
-from saferplaces.evidence.periods import period_from
+from saferplaces.evidence.periods import PeriodAfterData, period_from
 from saferplaces.evidence.scope import PlaceScope, ScopeError, resolve_place
 from saferplaces.insight.periods import Period, PeriodError
 from saferplaces.partnership.models import Place
@@ -28,10 +28,12 @@ def place_and_period(options: dict[str, Any]) -> tuple[PlaceScope, Period]:
         scope = resolve_place(options["place"])
     except (Place.DoesNotExist, Place.MultipleObjectsReturned, ScopeError) as exc:
         raise CommandError(str(exc)) from None
+    latest = latest_month()
     try:
-        period = period_from(
-            options["period"], options["from_month"], options["to_month"], latest_month()
-        )
-    except PeriodError as exc:
+        period = period_from(options["period"], options["from_month"], options["to_month"], latest)
+    except PeriodAfterData as exc:
         raise CommandError(f"Unknown period: {exc}") from None
+    except PeriodError as exc:
+        held = f"the latest month held is {latest}" if latest else "nothing is imported yet"
+        raise CommandError(f"Unknown period: {exc} ({held})") from None
     return scope, period
