@@ -245,6 +245,9 @@ def test_county_and_area_dashboards_count_only_what_they_hold(
         assert card_count(html, "all-crime") == f"{wl.count:,}"
         card = html.split('id="card-all-crime"')[1].split("</li>")[0]
         assert "Partial coverage: no verdict" in card and "significant" not in card
+        # every chart of the place says it counts a part: trends and seasons alike
+        assert html.count("Counts West Lancashire only") >= 3, slug
+        assert "the figures count 111,845 of them" in html
         assert "Districts side by side" in html
         districts = csv_rows(officer.get(f"/places/{slug}/dashboard/districts.csv",
                                          {"period": "2014/15"}))  # fmt: skip

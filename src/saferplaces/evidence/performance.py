@@ -27,6 +27,7 @@ from saferplaces.insight.compare import (
     summarise,
 )
 from saferplaces.insight.coverage import district_coverage, last_month
+from saferplaces.insight.geography import district_name
 from saferplaces.insight.indicators import Indicator
 from saferplaces.insight.periods import Period, add_months, month_start
 from saferplaces.insight.seasons import (
@@ -169,23 +170,24 @@ def _seasonal(scope: PlaceScope, period: Period, by_slug: dict[str, Indicator]) 
         ind = by_slug.get(slug)
         if ind is None:
             continue
-        _, held = held_months(store, districts=scope.districts, indicator=ind)
+        counted, held = held_months(store, districts=scope.districts, indicator=ind)
         if not held:
             continue
         years = window_years(BONFIRE_MONTHS, held, period)
         rows = window_counts(store, BONFIRE_MONTHS, years=years, indicator=ind,
-                             districts=scope.districts, held=held)  # fmt: skip
+                             districts=counted, held=held)  # fmt: skip
         if not any(r.count is not None for r in rows):
             continue
+        notes = [n for n in (part_note(scope, counted), _gap_note(rows)) if n]
         out.append(Seasonal(f"{ind.name}, October–November", BONFIRE_MONTHS.name, ind, rows,
-                            _gap_note(rows)))  # fmt: skip
+                            " ".join(notes) or None))  # fmt: skip
     asb = by_slug.get("anti-social-behaviour")
     if asb is not None:
-        _, held = held_months(store, districts=scope.districts, indicator=asb)
+        counted, held = held_months(store, districts=scope.districts, indicator=asb)
         if held:
             years = window_years(MISCHIEF_NIGHT, held, period)
             rows = window_counts(store, MISCHIEF_NIGHT, years=years, indicator=asb,
-                                 districts=scope.districts, held=held)  # fmt: skip
+                                 districts=counted, held=held)  # fmt: skip
             note = (
                 "Mischief Night (4 November) needs day-level data, such as a force incident "
                 "log or fire service incidents; police.uk records only the month."
@@ -207,6 +209,17 @@ def window_years(window: MonthWindow | DayWindow, held: set[date], period: Perio
         for y in range(first.year, last.year + 1)
         if month_start(window.bounds(y)[0]) <= last and month_start(window.bounds(y)[1]) >= first
     ]
+
+
+def part_note(scope: PlaceScope, counted: list[str]) -> str | None:
+    """ "Counts West Lancashire only …" when a place's chart counts some of its districts."""
+    if not counted or len(counted) == len(scope.districts):
+        return None
+    names = ", ".join(district_name(c) or c for c in counted)
+    return (
+        f"Counts {names} only: the districts of {scope.name} with data "
+        f"({len(counted)} of {len(scope.districts)}), not {scope.name} as a whole."
+    )
 
 
 def _gap_note(rows: list[WindowResult]) -> str | None:
@@ -257,10 +270,13 @@ def _quality_notes(
 ) -> list[str]:
     empty = [r.name for r in results if r.count is None and r.previous_count is None]
     notes: list[str] = []
+    partial = {r.reason for r in results if r.partial and r.reason}
     for r in results:
         if r.name in empty:
             continue
-        notes.extend(f"{r.name}: {w.rstrip('.')}." for w in r.warnings)
+        notes.extend(f"{r.name}: {w.rstrip('.')}." for w in r.warnings if w not in partial)
+    for reason in sorted(partial):  # said once for the place, not once per indicator
+        notes.insert(0, f"The data {reason}.")
     if empty:
         notes.append("No data held for: " + ", ".join(empty) + ".")
     if population is None:

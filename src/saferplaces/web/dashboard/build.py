@@ -21,7 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
-from saferplaces.evidence.performance import Performance, figures_key, performance
+from saferplaces.evidence.performance import Performance, figures_key, part_note, performance
 from saferplaces.evidence.sources import SourceNote
 from saferplaces.insight.compare import IndicatorResult, SeriesPoint
 from saferplaces.insight.periods import Period, parse_month
@@ -30,7 +30,7 @@ from saferplaces.partnership.models import Place
 from saferplaces.reports import adapt, charts
 from saferplaces.reports.charts import Chart
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 CACHE_SECONDS = 3600
 LSOA_ROWS_SHOWN = 25
 
@@ -211,6 +211,8 @@ class Dashboard:
     has_data: bool
     coverage_note: str | None = None
     """Which districts the figures count, when a place is covered only in part."""
+    counted_population: int | None = None
+    """Residents of the districts the headline figure counts."""
     tables: dict[str, Table] = field(default_factory=dict)
 
     lsoa_head: str = ""
@@ -238,7 +240,7 @@ def build_dashboard(perf: Performance, period: Period) -> Dashboard:
     comparison = period.previous().label
     series = {slug: adapt.series_points(points) for slug, points in perf.series.items()}
     trends = [
-        _trend(r, perf.series[r.indicator], series[r.indicator])
+        _trend(perf, r, perf.series[r.indicator], series[r.indicator])
         for r in perf.results
         if r.held and perf.series.get(r.indicator)
     ]
@@ -276,6 +278,7 @@ def build_dashboard(perf: Performance, period: Period) -> Dashboard:
             if headline.partial and headline.held
             else None
         ),
+        counted_population=headline.population,
     )
     blocks = [*trends, *(s.block for s in seasonal if s.block), districts, categories]
     dash.tables = {t.what: t for t in [indicators, lsoas, *(b.table for b in blocks if b)]}
@@ -358,7 +361,9 @@ def _indicator_table(results: list[IndicatorResult], label: str, comparison: str
     return t
 
 
-def _trend(r: IndicatorResult, raw: list[SeriesPoint], points: list[Any]) -> ChartBlock:
+def _trend(
+    perf: Performance, r: IndicatorResult, raw: list[SeriesPoint], points: list[Any]
+) -> ChartBlock:
     chart = charts.trend_chart(points, title=f"{r.name}, monthly", unit=r.unit, width=640)
     t = Table(
         f"trend-{r.indicator}",
@@ -373,8 +378,9 @@ def _trend(r: IndicatorResult, raw: list[SeriesPoint], points: list[Any]) -> Cha
             [month_label(p.month), count_text(p.count), n(p.mean, 1),
              n(p.lower, 1), n(p.upper, 1), signals.replace("-", " ")],
         )  # fmt: skip
-    note = r.series_break if r.series_break else None
-    return ChartBlock(f"trend-{r.indicator}", r.name, chart, t, note)
+    notes = [n for n in (part_note(perf.scope, r.districts) if r.partial else None,
+                         r.series_break) if n]  # fmt: skip
+    return ChartBlock(f"trend-{r.indicator}", r.name, chart, t, " ".join(notes) or None)
 
 
 def _seasonal(item: Any) -> Seasonal:
