@@ -142,3 +142,18 @@ def test_the_admin_page_sets_up_a_partnership(admin_client: Client) -> None:
     assert "first password" in response.content.decode()
     assert Group.objects.filter(place__lad_code="E07000125", statutory=True).count() == 1
     assert Person.objects.get(user__username="robin").user.is_staff
+
+
+@pytest.mark.django_db
+def test_home_finds_any_place_by_name_or_code(client: Client, fast_passwords: None) -> None:
+    """Given the reference geography, the home page's search finds districts, force areas
+    and counties by the start of their name, LSOAs only by a code or numbered name."""
+    from django.contrib.auth import get_user_model
+
+    load_geography(force_areas=["E23000003"])
+    client.force_login(get_user_model().objects.create_user("finder", password="x-pass-1"))
+    html = client.get("/", {"q": "lanc"}).content.decode()
+    assert "Lancashire police force area" in html and ">Lancaster<" in html
+    assert "(LSOA," not in html
+    html = client.get("/", {"q": "Lancaster 001"}).content.decode()
+    assert "Lancaster 001A" in html

@@ -176,13 +176,15 @@ def partnership_roots() -> list[Place]:
 
 def find_places(query: str, limit: int = 50) -> list[Place]:
     """Places whose name or code starts with `query` (case and punctuation ignored),
-    widest first; an exact name or code first of all."""
+    widest first; an exact name or code first of all. LSOAs only when the query has a
+    digit in it (a code, or a name such as "Newcastle upon Tyne 001A")."""
     key = lookup_key(query)
     if not key:
         return []
-    found = list(
-        Place.objects.filter(aliases__key__startswith=key).distinct().order_by("name")[:500]
-    )
+    places = Place.objects.filter(aliases__key__startswith=key)
+    if not any(c.isdigit() for c in key):
+        places = places.exclude(kind=PlaceKind.LSOA)
+    found = list(places.distinct().order_by("name")[:500])
     exact = {p.pk for p in Place.objects.filter(aliases__key=key)}
     found.sort(key=lambda p: (p.pk not in exact, KIND_DEPTH[PlaceKind(p.kind)], p.name))
     return found[:limit]
