@@ -183,6 +183,9 @@ def test_csv_downloads_equal_the_results(officer: Client, imported: Place) -> No
         else:  # no data is an empty cell, never 0
             assert row["2014/15"] == "" and row["Verdict"] == "no data"
 
+    page = officer.get(URL, {"period": "2014/15"}).content.decode()
+    note = page.split('id="categories-heading"')[1].split("Download")[0]
+    assert "Months before May 2013 are not counted." in note and ".." not in note
     categories = csv_rows(officer.get(URL + "categories.csv", {"period": "2014/15"}))
     assert {(r["Category"], int(r["2014/15"]), r["Verdict"]) for r in categories} == {
         (c.name, c.count, c.verdict) for c in perf.categories

@@ -456,7 +456,7 @@ def _categories(perf: Performance, label: str, comparison: str) -> ChartBlock:
              signed(c.pct_change, 1, "%"), c.verdict],
         )  # fmt: skip
     note = " ".join(dict.fromkeys(
-        part.strip() + "."
+        part.strip().rstrip(".") + "."
         for c in perf.categories if c.series_break
         for part in c.series_break.split(". ") if part.strip(". ")
     )) or None  # fmt: skip
