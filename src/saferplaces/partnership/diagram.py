@@ -131,6 +131,17 @@ def _box(node: Node) -> SafeString:
         text += format_html(
             '<tspan x="{}" y="{}">{}</tspan>', f"{cx:.0f}", f"{node.y + 20 + i * 17:.0f}", line
         )
+    fields = {
+        "name": node.name,
+        "kind": node.kind,
+        "x": f"{node.x:.0f}",
+        "y": f"{node.y:.0f}",
+        "w": BOX_W,
+        "h": BOX_H,
+        "text": text,
+        "cx": f"{cx:.0f}",
+        "ky": f"{node.y + BOX_H - 10:.0f}",
+    }
     if not node.href:  # a restricted group the reader may not open: name only, no link
         return format_html(
             '<g class="sp-structure__closed"><title>{name} ({kind}, members only)</title>'
@@ -140,15 +151,7 @@ def _box(node: Node) -> SafeString:
             ' font-weight="700" fill="#0b0c0c">{text}</text>'
             '<text class="sp-structure__kind" text-anchor="middle" font-size="12" fill="#505a5f"'
             ' x="{cx}" y="{ky}">{kind}</text></g>',
-            name=node.name,
-            kind=node.kind,
-            x=f"{node.x:.0f}",
-            y=f"{node.y:.0f}",
-            w=BOX_W,
-            h=BOX_H,
-            text=text,
-            cx=f"{cx:.0f}",
-            ky=f"{node.y + BOX_H - 10:.0f}",
+            **fields,
         )
     return format_html(
         '<a href="{href}" class="sp-structure__link"><title>{name} ({kind})</title>'
@@ -159,15 +162,7 @@ def _box(node: Node) -> SafeString:
         '<text class="sp-structure__kind" text-anchor="middle" font-size="12" fill="#505a5f"'
         ' x="{cx}" y="{ky}">{kind}</text></a>',
         href=node.href,
-        name=node.name,
-        kind=node.kind,
-        x=f"{node.x:.0f}",
-        y=f"{node.y:.0f}",
-        w=BOX_W,
-        h=BOX_H,
-        text=text,
-        cx=f"{cx:.0f}",
-        ky=f"{node.y + BOX_H - 10:.0f}",
+        **fields,
     )
 
 
