@@ -160,7 +160,7 @@ def run_import(
             done += size
             _tick(progress, done, total)
             result = FileResult(
-                sf.label, checksum, "imported", staged.rows_accepted, len(staged.rejects),
+                sf.label, checksum, "imported", staged.rows_accepted, staged.rows_rejected,
                 staged.months, staged.warnings, list(staged.rejects),
             )  # fmt: skip
             clashes = [

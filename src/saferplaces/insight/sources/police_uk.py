@@ -86,8 +86,16 @@ class StagedFile:
     data_file: Path | None = None
     partitions: dict[tuple[str, str, str], int] = field(default_factory=dict)
     rejects: list[ImportProblem] = field(default_factory=list)
+    """The problems found, at most ``problems.MAX_PROBLEMS_KEPT`` of them."""
+    rejected_rows: int = 0
+    """How many rows were rejected in all (more than ``len(rejects)`` when capped)."""
     warnings: list[str] = field(default_factory=list)
     constants: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rows refused, counted even where their problems were not all kept."""
+        return max(self.rejected_rows, len(self.rejects))
 
     @property
     def rows_accepted(self) -> int:
