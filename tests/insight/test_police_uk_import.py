@@ -91,14 +91,15 @@ def test_idempotent_second_import_changes_nothing(store: IncidentStore) -> None:
 
 
 def test_newer_file_replaces_its_month(store: IncidentStore, tmp_path: Path) -> None:
-    """Given a month imported, when a different file for the same month is imported,
-    then that month holds only the new file's rows and other months are untouched."""
+    """Given a month imported, when a different, smaller file for the same month is
+    imported with the replacement confirmed, then that month holds only the new file's
+    rows and other months are untouched."""
     jan, feb = sample_files(["2014-01", "2014-02"])
     import_police_uk(store, [jan, feb])
     version = store.version
     newer = write_csv(tmp_path / "2014-01-lancashire-street.csv",
                       [row(month="2014-01"), row(month="2014-01", crime_type="Drugs")])  # fmt: skip
-    report = import_police_uk(store, newer)
+    report = import_police_uk(store, newer, replace=True)
     assert report.files[0].status == "imported" and store.version == version + 1
     counts = store_counts(store)
     assert sum(n for (d, c, m), n in counts.items() if m == "2014-01") == 2

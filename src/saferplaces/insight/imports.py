@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import shutil
 import time
 from collections.abc import Callable, Sequence
@@ -12,11 +13,37 @@ from pathlib import Path
 
 import duckdb
 
+from saferplaces.insight.manifest import Manifest, Replacement
 from saferplaces.insight.problems import ImportProblem, ImportRejected, write_rejects_csv
 from saferplaces.insight.sources import incidents_csv, police_uk
 from saferplaces.insight.sources.files import Digest, SourceFile, discover
 from saferplaces.insight.sources.police_uk import StagedFile
 from saferplaces.insight.store import IncidentStore, partition_key
+
+POLICE_UK_READER = "police.uk street files"
+MAPPED_READER = "mapped incidents"
+FULL_DISK = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+class ReplacementRefused(ImportRejected):
+    """The import would make months the store holds smaller: it needs confirming
+    (``replace=True``; ``--replace`` on the command line). Nothing was written."""
+
+    def __init__(self, replaced: Sequence[Replacement]) -> None:
+        self.replaced = list(replaced)
+        shrinking = [r for r in self.replaced if r.shrinks]
+        super().__init__(
+            [
+                ImportProblem(
+                    r.source_file_before,
+                    0,
+                    f"{r}: the month would shrink; confirm to replace it (the rows it holds "
+                    "now stay restorable by withdrawing this import)",
+                )
+                for r in shrinking
+            ]
+        )
+
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)`` in bytes of input processed."""
@@ -49,6 +76,9 @@ class ImportReport:
     version: int
     fingerprint: str
     timings: dict[str, float] = field(default_factory=dict)
+    import_id: str = ""
+    replaced: list[Replacement] = field(default_factory=list)
+    """Months the import took over from what the store held, rows before and after."""
     """Seconds spent per phase: checksum, stage (parse/check/write), commit (derived
     index and rollups, manifest swap, garbage collection)."""
 
@@ -79,12 +109,17 @@ def import_police_uk(
     skip_bad_rows: bool = False,
     progress: Progress | None = None,
     today: date | None = None,
+    replace: bool = False,
+    import_id: str | None = None,
+    on_commit: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import police.uk street files (CSV, .csv.gz, folders, bulk .zip archives).
 
     All or nothing: any problem rejects the whole call (``ImportRejected`` lists every
     problem) unless ``skip_bad_rows``, in which case good rows land and the problems
     are returned per file. A file already imported (same BLAKE3 checksum) is ``"unchanged"``.
+    A month that would shrink is replaced only with ``replace`` (else ReplacementRefused);
+    ``on_commit(report)`` runs once the import has landed, before the store is unlocked.
     """
     items = [paths] if isinstance(paths, str | Path) else list(paths)
     files = police_uk.find_files(items)
@@ -100,7 +135,8 @@ def import_police_uk(
                                     is_utf8=is_utf8)  # fmt: skip
 
     return run_import(store, files, stage, skip_bad_rows=skip_bad_rows, progress=progress,
-                      what="police.uk street files")  # fmt: skip
+                      what="police.uk street files", reader=POLICE_UK_READER, replace=replace,
+                      import_id=import_id, on_commit=on_commit)  # fmt: skip
 
 
 def run_import(
@@ -111,19 +147,52 @@ def run_import(
     skip_bad_rows: bool,
     progress: Progress | None,
     what: str,
+    reader: str = POLICE_UK_READER,
+    replace: bool = False,
+    import_id: str | None = None,
+    on_commit: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Shared driver for every source: checksum, stage, check, commit atomically."""
+    try:
+        return _run_import(store, files, stage, skip_bad_rows=skip_bad_rows, progress=progress,
+                           what=what, reader=reader, replace=replace, import_id=import_id,
+                           on_commit=on_commit)  # fmt: skip
+    except OSError as exc:
+        if exc.errno not in FULL_DISK:
+            raise
+        where = exc.filename or store.root
+        raise ImportRejected(
+            [ImportProblem(str(where), 0, f"the disk is full ({exc.strerror}): free some "
+                           "space and import again; nothing was imported")]
+        ) from None  # fmt: skip
+
+
+def _run_import(
+    store: IncidentStore,
+    files: list[SourceFile],
+    stage: StageFn,
+    *,
+    skip_bad_rows: bool,
+    progress: Progress | None,
+    what: str,
+    reader: str,
+    replace: bool,
+    import_id: str | None,
+    on_commit: Callable[[ImportReport], None] | None,
+) -> ImportReport:
     if not files:
         raise ImportRejected([ImportProblem("(no files)", 0, f"no {what} found")])
     sizes = [sf.size() for sf in files]
     total, done = sum(sizes) * 2, 0
     results: list[FileResult] = []
     problems: list[ImportProblem] = []
-    current = store.current_checksums()
     seen: set[str] = set()
     timings = {"checksum": 0.0, "stage": 0.0, "commit": 0.0}
-    live_labels = store.current_source_files()
-    with store.transaction() as writer, ThreadPoolExecutor(max_workers=1) as pool:
+    report = ImportReport(results, 0, "", timings)
+    with store.transaction(import_id) as writer, ThreadPoolExecutor(max_workers=1) as pool:
+        # What is unchanged is decided on the state this import holds the lock on.
+        current = writer.current_checksums()
+        live_labels = writer.current_source_files()
         claimed: dict[str, str] = {}
         for sf, size in zip(files, sizes, strict=True):
             # A file whose path is already live is probably unchanged: hash it first and
@@ -188,12 +257,26 @@ def run_import(
                 claimed.update(dict.fromkeys(keys, sf.label))
                 writer.add(staged.data_file, source=next(iter(staged.partitions))[0],
                            checksum=checksum, source_file=sf.label, partitions=keys,
-                           constants=staged.constants)  # fmt: skip
-        if problems and not skip_bad_rows:
-            raise ImportRejected(problems)
+                           constants=staged.constants, reader=reader)  # fmt: skip
+        owned = [ImportProblem(label, 0, why) for label, why in writer.ownership_problems()]
+        if owned or (problems and not skip_bad_rows):
+            raise ImportRejected(problems + owned)
+        report.replaced = writer.replacements()
+        if any(r.shrinks for r in report.replaced) and not replace:
+            raise ReplacementRefused(report.replaced)
+        report.import_id = writer.import_id
+
+        def landed(manifest: Manifest) -> None:
+            report.version, report.fingerprint = int(manifest["version"]), manifest["fingerprint"]
+            if on_commit is not None:
+                on_commit(report)
+
+        writer.after_commit.append(landed)
         commit_started = time.perf_counter()
     timings["commit"] = time.perf_counter() - commit_started
-    return ImportReport(results, store.version, store.fingerprint, timings)
+    if not report.fingerprint:  # nothing landed: the store is as it was
+        report.version, report.fingerprint = store.version, store.fingerprint
+    return report
 
 
 def _utf8_of(digest: Future[Digest]) -> IsUtf8:
@@ -213,6 +296,9 @@ def import_incidents(
     *,
     skip_bad_rows: bool = False,
     progress: Progress | None = None,
+    replace: bool = False,
+    import_id: str | None = None,
+    on_commit: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import dated incident CSVs described by a TOML mapping (see ``mappings/``).
 
@@ -233,7 +319,8 @@ def import_incidents(
         return incidents_csv.stage_file(con, sf, folder, mapping, skip_bad_rows=skip)
 
     return run_import(store, files, stage, skip_bad_rows=skip_bad_rows, progress=progress,
-                      what=f"{mapping.source} incident files")  # fmt: skip
+                      what=f"{mapping.source} incident files", reader=MAPPED_READER,
+                      replace=replace, import_id=import_id, on_commit=on_commit)  # fmt: skip
 
 
 def shipped_mapping(name: str) -> Path:

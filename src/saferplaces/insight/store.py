@@ -31,6 +31,12 @@ every row.
 
 A data file may leave out canonical columns whose value is the same for every row;
 the manifest lists them under the file's ``constants`` and reads supply them.
+
+Every import that lands is recorded in the manifest under its import id, with what it
+replaced (``manifest.py``), and the files it replaced are kept, so withdrawing it brings
+back exactly what the store held. A store whose manifest is missing while data files
+exist, or is unreadable, is damaged: it is never written to or cleaned up until someone
+restores the manifest (``manifest.prev.json`` holds the state before the last change).
 """
 
 # ruff: noqa: S608 - SQL is assembled from internal column names and quoted literals
@@ -39,12 +45,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,33 +60,33 @@ import ibis
 from ibis.backends.duckdb import Backend as DuckDBBackend
 
 from saferplaces.insight.geography import lsoa_lookup_sql
+from saferplaces.insight.manifest import (
+    Addition,
+    Manifest,
+    Replacement,
+    empty_manifest,
+    kept_files,
+    ownership_problems,
+    partition_key,
+    replacements,
+    upgraded,
+    with_additions,
+    withdrawn,
+)
 from saferplaces.insight.schema import DUCKDB_TYPES, INCIDENT_COLUMNS
 
 MANIFEST = "manifest.json"
 PREVIOUS = "manifest.prev.json"
-FORMAT = 1
-Manifest = dict[str, Any]
+
+__all__ = ["IncidentStore", "Manifest", "PartitionInfo", "StoreDamaged", "partition_key"]
 
 
-def partition_key(source: str, dataset: str, month: str) -> str:
-    """``police_uk/lancashire/2014-03``."""
-    return f"{source}/{dataset}/{month}"
+class StoreDamaged(RuntimeError):
+    """The store's manifest is missing or unreadable: nothing is written or removed."""
 
 
 def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def _empty_manifest() -> Manifest:
-    return {
-        "format": FORMAT,
-        "version": 0,
-        "fingerprint": "empty",
-        "updated_at": None,
-        "files": {},
-        "partitions": {},
-        "derived": {},
-    }
 
 
 @dataclass(frozen=True)
@@ -109,12 +114,29 @@ class IncidentStore:
 
     # ---- reading the manifest -------------------------------------------------------
     def manifest(self) -> Manifest:
-        """The current manifest (an empty one for a new store)."""
+        """The current manifest (an empty one for a new store).
+
+        Raises StoreDamaged when it is missing while data files exist, or unreadable."""
         path = self.root / MANIFEST
         if not path.exists():
-            return _empty_manifest()
-        with path.open(encoding="utf-8") as fh:
-            data: Manifest = json.load(fh)
+            if any((self.root / "data").rglob("*.parquet")):
+                raise StoreDamaged(
+                    f"the incident store at {self.root} holds data files but its manifest.json "
+                    "is missing: restore it (manifest.prev.json holds the state before the "
+                    "last change) or from a backup; nothing is imported or removed until then"
+                )
+            return empty_manifest()
+        try:
+            with path.open(encoding="utf-8") as fh:
+                data: Manifest = json.load(fh)
+            missing = {"partitions", "files", "derived"} - set(data)
+            if missing:
+                raise ValueError(f"no {', '.join(sorted(missing))}")
+        except (ValueError, TypeError) as exc:
+            raise StoreDamaged(
+                f"the incident store's manifest {path} cannot be read ({exc}): restore it "
+                "(manifest.prev.json holds the state before the last change) or from a backup"
+            ) from None
         return data
 
     @property
@@ -142,25 +164,6 @@ class IncidentStore:
     def months(self, source: str | None = None) -> list[str]:
         """Months (YYYY-MM) with at least one live partition (of ``source``)."""
         return sorted({p.month for p in self.partitions() if source in (None, p.source)})
-
-    def current_checksums(self) -> set[str]:
-        """Checksums of source files all of whose partitions are still live (an identical
-        file imported again changes nothing)."""
-        m = self.manifest()
-        out = set()
-        for rel, info in m["files"].items():
-            keys = info["partitions"]
-            if keys and all(m["partitions"].get(k, {}).get("file") == rel for k in keys):
-                out.add(info["checksum"])
-        return out
-
-    def current_source_files(self) -> set[str]:
-        """Labels (paths) of source files that supply at least one live partition."""
-        return {p["source_file"] for p in self.manifest()["partitions"].values()}
-
-    def has_checksum(self, checksum: str) -> bool:
-        """Whether a source file with this checksum supplies any live partition."""
-        return any(p["checksum"] == checksum for p in self.manifest()["partitions"].values())
 
     def listing(self) -> list[str]:
         """Every file under the store (relative paths), for checks that nothing changed."""
@@ -198,14 +201,17 @@ class IncidentStore:
 
     # ---- writing ----------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[StoreWriter]:
-        """Exclusive write session; commits (manifest swap) only if the block succeeds."""
+    def transaction(self, import_id: str | None = None) -> Iterator[StoreWriter]:
+        """Exclusive write session (it holds the store's lock throughout); commits (manifest
+        swap) only if the block succeeds. The writer reads the manifest once it holds the
+        lock, so what it decides (a file unchanged, a month replaced) is decided on the
+        state it will change."""
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / "data").mkdir(exist_ok=True)
         (self.root / "derived").mkdir(exist_ok=True)
         with (self.root / ".lock").open("w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            writer = StoreWriter(self)
+            writer = StoreWriter(self, import_id or uuid.uuid4().hex)
             try:
                 yield writer
                 writer.commit()
@@ -215,6 +221,28 @@ class IncidentStore:
             finally:
                 writer.close()
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def idle(self) -> Iterator[bool]:
+        """Whether no write session is running (the lock is free); held while inside."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def withdraw(self, import_id: str) -> Manifest:
+        """Withdraw a landed import: the store then holds what it held before it (for
+        the partitions it set). Raises WithdrawRefused saying why it cannot."""
+        with self.transaction() as writer:
+            writer.withdraw(import_id)
+        return self.manifest()
 
     def _swap_manifest(self, manifest: Manifest) -> None:
         """Atomically make ``manifest`` current (write, fsync, rename)."""
@@ -234,14 +262,18 @@ class IncidentStore:
             os.close(dir_fd)
 
     def garbage_collect(self) -> list[str]:
-        """Delete files no manifest (current or previous) refers to; return their paths."""
-        keep: set[str] = set()
-        for name in (MANIFEST, PREVIOUS):
-            path = self.root / name
-            if path.exists():
-                m = json.loads(path.read_text(encoding="utf-8"))
-                keep.update(m["files"])
-                keep.update(m["derived"].values())
+        """Delete files no manifest (current or previous) refers to, nor any import that
+        can still be withdrawn; return their paths. Without a readable current manifest
+        nothing is removed."""
+        keep = kept_files(self.manifest())
+        if not (self.root / MANIFEST).exists():
+            return []
+        previous = self.root / PREVIOUS
+        if previous.exists():
+            try:
+                keep |= kept_files(upgraded(json.loads(previous.read_text(encoding="utf-8"))))
+            except (ValueError, KeyError, TypeError):
+                return []  # a damaged copy: keep everything
         removed = []
         for folder in ("data", "derived"):
             for path in (self.root / folder).rglob("*.parquet"):
@@ -258,9 +290,10 @@ class IncidentStore:
 class StoreWriter:
     """Collects staged files during :meth:`IncidentStore.transaction` and commits them."""
 
-    def __init__(self, store: IncidentStore) -> None:
+    def __init__(self, store: IncidentStore, import_id: str) -> None:
         self.store = store
-        self.base = store.manifest()
+        self.import_id = import_id
+        self.base = upgraded(store.manifest())
         self.staging = store.root / "staging" / uuid.uuid4().hex
         self.staging.mkdir(parents=True)
         self.con = duckdb.connect(config={"threads": store.threads})
@@ -268,8 +301,28 @@ class StoreWriter:
         self.con.execute("SET preserve_insertion_order = false")
         self.con.execute(f"SET temp_directory = {_sql_str(str(self.staging / 'tmp'))}")
         self.con.execute(f"CREATE TABLE lsoa_lookup AS {lsoa_lookup_sql()}")
-        self._added: dict[str, dict[str, Any]] = {}
+        self._added: list[Addition] = []
         self._new_paths: list[Path] = []
+        self._next: Manifest | None = None
+        self.after_commit: list[Callable[[Manifest], None]] = []
+        """Run after the manifest swap, while the lock is still held (an import's records
+        are written here, so no other writer sees the store ahead of them)."""
+
+    # ---- what the store holds, as this writer sees it (under the lock) ----------------
+    def current_checksums(self) -> set[str]:
+        """Checksums of source files all of whose partitions are still live (an identical
+        file imported again changes nothing)."""
+        m = self.base
+        out = set()
+        for rel, info in m["files"].items():
+            keys = info["partitions"]
+            if keys and all(m["partitions"].get(k, {}).get("file") == rel for k in keys):
+                out.add(info["checksum"])
+        return out
+
+    def current_source_files(self) -> set[str]:
+        """Labels (paths) of source files that supply at least one live partition."""
+        return {p["source_file"] for p in self.base["partitions"].values()}
 
     def stage_dir(self, name: str) -> Path:
         """A fresh folder inside this import's staging area."""
@@ -279,7 +332,7 @@ class StoreWriter:
 
     def claimed(self) -> dict[str, str]:
         """Partition key → source file label of partitions added so far in this import."""
-        return {k: v["source_file"] for v in self._added.values() for k in v["partitions"]}
+        return {k: a.source_file for a in self._added for k in a.partitions}
 
     def add(
         self,
@@ -290,6 +343,7 @@ class StoreWriter:
         source_file: str,
         partitions: dict[str, int],
         constants: dict[str, Any] | None = None,
+        reader: str = "police.uk street files",
     ) -> str:
         """Move a staged Parquet file into ``data/`` (not yet visible); return its path.
 
@@ -302,53 +356,34 @@ class StoreWriter:
         os.replace(data_file, target)
         self._new_paths.append(target)
         rel = str(target.relative_to(self.store.root))
-        self._added[rel] = {
-            "checksum": checksum,
-            "source_file": source_file,
-            "partitions": dict(partitions),
-            "constants": dict(constants or {}),
-        }
+        self._added.append(
+            Addition(rel, checksum, source_file, reader, dict(partitions), dict(constants or {}))
+        )
         return rel
 
-    def _next_manifest(self) -> Manifest:
-        m: Manifest = json.loads(json.dumps(self.base))
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        for rel, info in self._added.items():
-            m["files"][rel] = {
-                "checksum": info["checksum"],
-                "source_file": info["source_file"],
-                "imported_at": now,
-                "partitions": sorted(info["partitions"]),
-            }
-            if info["constants"]:
-                m["files"][rel]["constants"] = info["constants"]
-            for key, rows in info["partitions"].items():
-                m["partitions"][key] = {
-                    "file": rel,
-                    "rows": rows,
-                    "checksum": info["checksum"],
-                    "source_file": info["source_file"],
-                    "imported_at": now,
-                }
-        live = {p["file"] for p in m["partitions"].values()}
-        m["files"] = {k: v for k, v in m["files"].items() if k in live}
-        m["version"] = int(m["version"]) + 1
-        m["updated_at"] = now
-        digest = hashlib.sha256()
-        for key, p in sorted(m["partitions"].items()):
-            digest.update(f"{key}\0{p['file']}\0{p['checksum']}\0{p['rows']}\n".encode())
-        m["fingerprint"] = digest.hexdigest()[:32]
-        return m
+    def replacements(self) -> list[Replacement]:
+        """The months this import would take over, with rows before and after."""
+        return replacements(self.base, self._added)
+
+    def ownership_problems(self) -> list[tuple[str, str]]:
+        """Files that would write into a source another reader owns."""
+        return ownership_problems(self.base, self._added)
+
+    def withdraw(self, import_id: str) -> None:
+        """Make the next state the store without ``import_id`` (see manifest.withdrawn)."""
+        self._next = withdrawn(self.base, import_id, _now())
 
     def commit(self) -> None:
         """Build the derived files for the new state, swap the manifest, collect garbage."""
-        if not self._added:
+        if self._next is None and not self._added:
             return
-        manifest = self._next_manifest()
+        manifest = self._next or with_additions(self.base, self._added, self.import_id, _now())
         manifest["derived"] = build_derived(self.con, self.store.root, manifest)
         self._new_paths.extend(self.store.root / p for p in manifest["derived"].values())
         self.store._swap_manifest(manifest)
         self._new_paths = []
+        for callback in self.after_commit:
+            callback(manifest)
         self.store.garbage_collect()
 
     def rollback(self) -> None:
@@ -361,6 +396,10 @@ class StoreWriter:
         """Close the DuckDB connection and remove the staging folder."""
         self.con.close()
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 # ---- views and derived tables ------------------------------------------------------------
