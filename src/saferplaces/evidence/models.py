@@ -11,6 +11,71 @@ from django.utils import timezone
 from saferplaces.insight.indicators import IndicatorError, validate_spec
 
 
+class BatchStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    CONFIRM = "confirm", "Waiting for confirmation"
+    LANDED = "landed", "Imported"
+    UNCHANGED = "unchanged", "Nothing new"
+    REJECTED = "rejected", "Rejected"
+    FAILED = "failed", "Failed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Import(models.Model):
+    """One import: the files offered together, who and when, what they replaced, and
+    whether it has landed or been withdrawn. Its id is the import id the incident store
+    records, so the two can always be matched (and recovered after a crash)."""
+
+    id = models.UUIDField(primary_key=True)
+    kind = models.CharField(max_length=20, help_text="police-uk or incidents")
+    mapping = models.CharField(max_length=120, blank=True, help_text="the mapping's name")
+    status = models.CharField(
+        max_length=10, choices=BatchStatus.choices, default=BatchStatus.RUNNING
+    )
+    files = models.JSONField(default=list, blank=True, help_text="names of the files offered")
+    rows_accepted = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    replaced = models.JSONField(
+        default=list, blank=True, help_text="months replaced: key, rows before and after"
+    )
+    message = models.TextField(blank=True, help_text="why it was refused or failed")
+    progress = models.PositiveSmallIntegerField(default=0)
+    stage = models.CharField(max_length=120, blank=True)
+    upload = models.TextField(blank=True, help_text="folder of the uploaded files, if any")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imports",
+    )
+    imported_by_name = models.CharField(max_length=150, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Import {self.id} ({self.get_status_display()})"
+
+    @property
+    def runs(self) -> models.QuerySet[ImportRun]:
+        return ImportRun.objects.filter(batch=self.id).order_by("file_name")
+
+    @property
+    def withdrawable(self) -> bool:
+        return self.status == BatchStatus.LANDED
+
+
 class ImportStatus(models.TextChoices):
     IMPORTED = "imported", "Imported"
     UNCHANGED = "unchanged", "Unchanged (already imported)"

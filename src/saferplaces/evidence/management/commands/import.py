@@ -1,16 +1,27 @@
-"""saferplaces import police-uk PATH... | saferplaces import incidents --mapping FILE PATH..."""
+"""saferplaces import police-uk PATH... | saferplaces import incidents --mapping FILE PATH...
+saferplaces import history | saferplaces import withdraw IMPORT-ID"""
 
 from __future__ import annotations
 
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from saferplaces.evidence.services import ImportRefused, import_files
+from saferplaces.evidence.models import Import
+from saferplaces.evidence.services import (
+    ImportNeedsConfirmation,
+    ImportRefused,
+    import_files,
+    reconcile_imports,
+    withdraw_import,
+)
+from saferplaces.insight.store import StoreDamaged
 
 SHOWN = 50
 
@@ -28,7 +39,17 @@ class Command(BaseCommand):
             "incidents", help="any dated incident CSV, through a mapping file (TOML)"
         )
         incidents.add_argument("--mapping", required=True, type=Path, help="mapping file")
+        sub.add_parser("history", help="the imports, newest first, with their ids")
+        withdraw = sub.add_parser(
+            "withdraw", help="withdraw an import: the store then holds what it held before it"
+        )
+        withdraw.add_argument("import_id", help="the import's id (see `import history`)")
         for p in (police, incidents):
+            p.add_argument(
+                "--replace",
+                action="store_true",
+                help="replace months the store holds even where they would shrink",
+            )
             p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
             p.add_argument(
                 "--skip-bad-rows",
@@ -39,6 +60,10 @@ class Command(BaseCommand):
             p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["kind"] == "history":
+            return self._history()
+        if options["kind"] == "withdraw":
+            return self._withdraw(options["import_id"])
         user = None
         if options.get("user"):
             try:
@@ -70,7 +95,18 @@ class Command(BaseCommand):
                 skip_bad_rows=options["skip_bad_rows"],
                 user=user,
                 progress=progress,
+                replace=options["replace"],
             )
+        except ImportNeedsConfirmation as refused:
+            bar.close()
+            for r in refused.replaced:
+                self.stderr.write(str(r))
+            raise CommandError(
+                "Nothing was imported: these months would shrink. Check the file covers the "
+                "whole month, then import again with --replace to replace them (what they "
+                "hold now stays restorable with `saferplaces import withdraw "
+                f"{refused.batch.id}`)."
+            ) from None
         except ImportRefused as refused:
             bar.close()
             problems = refused.rejected.problems
@@ -82,10 +118,13 @@ class Command(BaseCommand):
                 f"Import rejected: {len(problems)} problem(s); nothing was imported. "
                 "Fix the file(s), or use --skip-bad-rows to import the good rows."
             ) from None
-        except (ValueError, FileNotFoundError) as exc:
+        except (ValueError, OSError, StoreDamaged) as exc:
             bar.close()
             raise CommandError(str(exc)) from None
         bar.close()
+        self.stdout.write(f"Import {outcome.batch.id}: {outcome.batch.get_status_display()}")
+        for r in outcome.replaced:
+            self.stdout.write(f"  replaced {r}")
         for run in outcome.runs:
             line = (
                 f"{run.file_name}: {run.get_status_display()}, "
@@ -98,3 +137,31 @@ class Command(BaseCommand):
                 self.stdout.write(f"  warning: {warning}")
         if outcome.rejects_report:
             self.stdout.write(f"Rejected rows written to {outcome.rejects_report}")
+        if (
+            options["skip_bad_rows"]
+            and not outcome.landed
+            and any(r.rows_rejected for r in outcome.runs)
+        ):
+            raise CommandError("Nothing was imported: every row was rejected.")
+
+    def _history(self) -> None:
+        reconcile_imports()
+        for record in Import.objects.all()[:100]:
+            self.stdout.write(
+                f"{record.id}  {record.started_at:%Y-%m-%d %H:%M}  "
+                f"{record.get_status_display():<24} {record.rows_accepted:>10,} rows  "
+                f"{record.imported_by_name}  {', '.join(record.files)[:80]}"
+            )
+
+    def _withdraw(self, import_id: str) -> None:
+        try:
+            batch = uuid.UUID(import_id)
+        except ValueError:
+            raise CommandError(
+                f"{import_id!r} is not an import id (see `import history`)"
+            ) from None
+        try:
+            record = withdraw_import(None, batch)
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from None
+        self.stdout.write(f"Import {record.id} withdrawn: the store holds what it held before it.")
