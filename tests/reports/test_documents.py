@@ -268,6 +268,24 @@ def test_workbook_sheets_headers_and_numbers(xlsx: Path, shared_pack: Performanc
     assert all_crime[3] == pytest.approx(shared_pack.indicator("all-crime").z)
 
 
+def test_workbook_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    """Given a partnership and an indicator named like formulas, When the workbook is
+    written and opened again, Then those names are text cells holding the names, and no
+    cell anywhere is a formula."""
+    pack = example_pack()
+    first = replace(pack.indicators[0], name="=1+1")
+    pack = replace(pack, partnership_name='=HYPERLINK("http://x")',
+                   indicators=[first, *pack.indicators[1:]])  # fmt: skip
+    wb = load_workbook(str(build_xlsx(pack, tmp_path / "formulas.xlsx")))
+    summary = wb["Summary"]
+    assert summary["A1"].value == '=HYPERLINK("http://x")'
+    assert summary["A1"].data_type == "s"
+    assert "=1+1" in [row[0] for row in _table_rows(summary, "summary")]
+    formulas = [c.coordinate for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                if c.data_type == "f"]  # fmt: skip
+    assert formulas == []
+
+
 def test_sheet_names_are_safe_and_unique() -> None:
     taken: set[str] = set()
     assert (

@@ -23,6 +23,7 @@ from django.urls import include, path
 
 import saferplaces.insight
 from saferplaces.partnership.models import ActivityEvent, Person
+from saferplaces.spreadsheet import safe_cell, safe_row
 
 PASSWORD = "correct-horse-battery"
 SAMPLES = Path(saferplaces.insight.__file__).parent / "samples" / "police_uk" / "west_lancashire"
@@ -273,3 +274,48 @@ def test_no_template_has_an_inline_style_attribute_or_script() -> None:
             if "json_script" not in script and template != BASE_HTML:
                 offenders.append(f"{template}: <script{script}>")
     assert offenders == []
+
+
+# Text that could run --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ("+1", "'+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("West Lancashire", "West Lancashire"),
+        (-7, -7),
+        (None, None),
+    ],
+)
+def test_a_spreadsheet_cell_never_starts_a_formula(value: object, written: object) -> None:
+    """Given text a spreadsheet would run, Then it is written with a leading apostrophe;
+    names and numbers (negative ones too) are written as they are."""
+    assert safe_cell(value) == written
+    assert safe_row([value, 1]) == [written, 1]
+
+
+@pytest.mark.django_db
+def test_a_bad_papers_period_is_a_gov_uk_page_that_echoes_nothing_raw(
+    client: Client, alice: User
+) -> None:
+    """Given a board-papers request whose period is markup, Then the answer is a GOV.UK
+    error page (400) in which the period appears only escaped."""
+    call_command("load_demo", stdout=io.StringIO())
+    client.force_login(alice)
+    response = client.post(
+        "/places/west-lancashire/papers/new/", {"period": "<script>alert(1)</script>"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "govuk-error-summary" in html and "Choose a period to report on" in html
+    assert "<script>alert(1)</script>" not in html
+    bad_format = client.post(
+        "/places/west-lancashire/papers/new/", {"period": "2014/15", "format": "<b>docx</b>"}
+    )
+    assert bad_format.status_code == 400
+    assert "<b>docx</b>" not in bad_format.content.decode()

@@ -26,13 +26,19 @@ def papers_new(request: HttpRequest, slug: str) -> HttpResponse:
             latest_month(),
         )
     except PeriodError as exc:
-        return HttpResponse(f"Choose a period to report on: {exc}", status=400)
+        return _problem(request, place, f"Choose a period to report on: {exc}")
     formats = request.POST.getlist("format") or [f.value for f in PaperFormat]
     if not set(formats) <= {f.value for f in PaperFormat}:
-        return HttpResponse("Choose PowerPoint, PDF or Excel", status=400)
+        return _problem(request, place, "Choose PowerPoint, PDF or Excel")
     user = request.user if isinstance(request.user, User) else None
     request_papers(place, period, formats, user)
     return redirect("papers", slug=place.slug)
+
+
+def _problem(request: HttpRequest, place: Place, message: str) -> HttpResponse:
+    """A GOV.UK page saying what to fix (the message is escaped: it may echo the form)."""
+    context = {"place": place, "message": message}
+    return render(request, "reports/problem.html", context, status=400)
 
 
 @login_required

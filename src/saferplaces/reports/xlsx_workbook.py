@@ -85,9 +85,20 @@ def build_xlsx(pack: PerformancePack, path: Path | str) -> Path:
     wb.properties.title = f"{pack.partnership_name}: {pack.subtitle}"
     wb.properties.creator = pack.partnership_name
     wb.properties.language = "en-GB"
+    _no_formulas(wb)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(str(out))
     return out
+
+
+def _no_formulas(wb: Workbook) -> None:
+    """Every cell is a value: text that begins with "=" (a place or indicator named so)
+    stays text, never a formula the spreadsheet would run. The workbook writes none."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 # ---------------------------------------------------------------- sheets

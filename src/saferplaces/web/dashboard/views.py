@@ -22,6 +22,7 @@ from saferplaces.evidence.scope import PlaceScope, ScopeError, scope_for
 from saferplaces.evidence.store import incident_store
 from saferplaces.insight.stats import MINIMUM_TOTAL
 from saferplaces.partnership.models import Place
+from saferplaces.spreadsheet import safe_row
 from saferplaces.web.dashboard.build import dashboard_for
 from saferplaces.web.dashboard.forms import PeriodForm, Selection
 from saferplaces.web.dashboard.maps import ATTRIBUTION, UnknownDistrictError, gzipped, map_file
@@ -147,7 +148,7 @@ def dashboard_csv(request: HttpRequest, slug: str, what: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
-    writer.writerow([c.name for c in table.columns])
+    writer.writerow(safe_row(c.name for c in table.columns))
     for row in table.rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(safe_row("" if v is None else v for v in row))
     return response
