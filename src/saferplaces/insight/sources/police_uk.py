@@ -37,8 +37,9 @@ from saferplaces.insight.problems import (
     clipped,
 )
 from saferplaces.insight.schema import police_uk_label_to_slug, slugify
-from saferplaces.insight.sources.files import SourceFile, discover, numbered_copy, read_records
+from saferplaces.insight.sources.files import SourceFile, discover
 from saferplaces.insight.sources.limits import DEFAULT_LIMITS, ImportLimits
+from saferplaces.insight.sources.records import numbered_copy, read_records
 
 SOURCE = "police_uk"
 HEADER: tuple[str, ...] = (
