@@ -1,21 +1,25 @@
 """Any dated incident CSV → canonical partitions, driven by a small TOML mapping.
 
-A mapping names the source and dataset and, under ``[columns]``, which columns hold
-the date (``date`` + ``date_format``, or ``year``/``month``/``day`` with
-``month_names = true`` for "December"), optional ``time``/``time_format``, ``id``,
-``category``, ``lat``/``lon`` or ``easting``/``northing`` (British National Grid,
-EPSG:27700, converted with pyproj), ``lsoa``, ``district`` (a LAD code column) and
-``outcome``. ``[categories]`` maps source values to category slugs (``default`` for
-the rest; without a default an unmapped value is a problem). ``[flags]`` sets a flag
-when a column holds one of the listed values. See ``mappings/*.toml``.
+A mapping (parsed and checked by :mod:`saferplaces.insight.sources.mapping`) names the
+source and dataset and, under ``[columns]``, which columns hold the date (``date`` +
+``date_format``, or ``year``/``month``/``day`` with ``month_names = true`` for
+"December"), optional ``time``/``time_format``, ``id``, ``category``, ``lat``/``lon`` or
+``easting``/``northing`` (British National Grid, EPSG:27700, converted with pyproj),
+``lsoa``, ``district`` (a LAD code column) and ``outcome``. ``[categories]`` maps source
+values to category slugs (``default`` for the rest; without a default an unmapped value
+is a problem). ``[flags]`` sets a flag when a column holds one of the listed values. See
+``mappings/*.toml``.
+
+Reading follows the police.uk reader: DuckDB reads the (decompressed, bounded) file; if
+it cannot, or any row has a problem, a record-by-record scan names the bad records by
+the physical line they start on and DuckDB reads the good ones again with those numbers.
 """
 
 # ruff: noqa: S608 - SQL is assembled from internal column names and quoted literals
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,89 +28,18 @@ import numpy as np
 import pyarrow as pa
 from pyproj import Transformer
 
-from saferplaces.insight.problems import ImportProblem
-from saferplaces.insight.schema import CATEGORIES
+from saferplaces.insight.problems import FileRefused, ImportProblem, ProblemLog, clipped
 from saferplaces.insight.sources.files import SourceFile
-from saferplaces.insight.sources.police_uk import StagedFile
+from saferplaces.insight.sources.limits import DEFAULT_LIMITS, ImportLimits
+from saferplaces.insight.sources.mapping import FlagRule, Mapping, MappingError, load_mapping
+from saferplaces.insight.sources.police_uk import LINE_SLACK, StagedFile
+from saferplaces.insight.sources.records import numbered_copy, read_records
 
 UK_LON = (-8.7, 1.8)
 UK_LAT = (49.8, 60.9)
 
-
-class MappingError(ValueError):
-    """The mapping file is not valid."""
-
-
-@dataclass(frozen=True)
-class FlagRule:
-    """Set ``flag`` when ``column`` holds one of ``values``."""
-
-    flag: str
-    column: str
-    values: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Mapping:
-    """A parsed mapping file."""
-
-    source: str
-    dataset: str
-    columns: dict[str, str]
-    date_format: str = "%Y-%m-%d"
-    time_format: str = "%H:%M"
-    month_names: bool = False
-    categories: dict[str, str] = field(default_factory=dict)
-    default_category: str | None = None
-    flags: tuple[FlagRule, ...] = ()
-    delimiter: str = ","
-
-    @property
-    def day_level(self) -> bool:
-        """Whether rows carry a day (so ``occurred_at`` is filled)."""
-        c = self.columns
-        return "date" in c or "day" in c
-
-
-COLUMN_KEYS = {"id", "date", "year", "month", "day", "time", "category", "lat", "lon",
-               "easting", "northing", "lsoa", "district", "outcome"}  # fmt: skip
-
-
-def load_mapping(path: Path | str) -> Mapping:
-    """Parse and check a mapping TOML file."""
-    data: dict[str, Any] = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    try:
-        source, dataset = str(data["source"]), str(data["dataset"])
-    except KeyError as exc:
-        raise MappingError(f"{path}: mapping needs 'source' and 'dataset'") from exc
-    cols_raw = dict(data.get("columns") or {})
-    date_format = str(cols_raw.pop("date_format", "%Y-%m-%d"))
-    time_format = str(cols_raw.pop("time_format", "%H:%M"))
-    month_names = bool(cols_raw.pop("month_names", False))
-    columns = {str(k): str(v) for k, v in cols_raw.items() if v}
-    unknown = set(columns) - COLUMN_KEYS
-    if unknown:
-        raise MappingError(f"{path}: unknown column keys {sorted(unknown)}")
-    if "date" not in columns and not {"year", "month"} <= set(columns):
-        raise MappingError(f"{path}: map a 'date' column or 'year' and 'month' columns")
-    if ("easting" in columns) != ("northing" in columns) or ("lat" in columns) != (
-        "lon" in columns
-    ):
-        raise MappingError(f"{path}: give both lat and lon, or both easting and northing")
-    cats = dict(data.get("categories") or {})
-    default = cats.pop("default", None)
-    categories = {str(k): str(v) for k, v in cats.items()}
-    for slug in [*categories.values(), *([default] if default else [])]:
-        if slug not in CATEGORIES:
-            raise MappingError(f"{path}: unknown category slug {slug!r}")
-    if "category" not in columns and not default:
-        raise MappingError(f"{path}: map a 'category' column or set categories.default")
-    flags = tuple(
-        FlagRule(str(name), str(rule["column"]), tuple(str(v) for v in rule["values"]))
-        for name, rule in dict(data.get("flags") or {}).items()
-    )
-    return Mapping(source, dataset, columns, date_format, time_format, month_names,
-                   categories, default, flags, str(data.get("delimiter", ",")))  # fmt: skip
+__all__ = ["FlagRule", "Mapping", "MappingError", "load_mapping", "stage_file"]
+"""The mapping's names are re-exported: callers read a mapping through this module."""
 
 
 def _s(text: str) -> str:
@@ -117,7 +50,7 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _select_sql(mapping: Mapping, csv_path: Path) -> str:
+def _select_sql(mapping: Mapping, csv_path: Path, *, numbered: bool, max_line_bytes: int) -> str:
     c = mapping.columns
     if "date" in c:
         day = f"TRY_CAST(TRY_STRPTIME(trim({_q(c['date'])}), {_s(mapping.date_format)}) AS DATE)"
@@ -164,19 +97,113 @@ def _select_sql(mapping: Mapping, csv_path: Path) -> str:
     lsoa = f"NULLIF(trim({_q(c['lsoa'])}), '')" if "lsoa" in c else "CAST(NULL AS VARCHAR)"
     district = f"NULLIF(trim({_q(c['district'])}), '')" if "district" in c else "NULL"
     outcome = f"NULLIF(trim({_q(c['outcome'])}), '')" if "outcome" in c else "NULL"
+    # Without line numbers (the fast path) a row's number stands in: it is the line
+    # unless a quoted field holds a newline, and it is only shown when no row has a
+    # problem (then the slow path, with true line numbers, replaces it).
+    line = 'CAST("_line" AS BIGINT)' if numbered else "row_number() OVER () + 1"
     return f"""
     WITH raw AS (
-      SELECT row_number() OVER () + 1 AS line, *
+      SELECT {line} AS line, *
       FROM read_csv({_s(str(csv_path))}, header=true, all_varchar=true,
-                    delim={_s(mapping.delimiter)}, strict_mode=true)
+                    delim={_s(mapping.delimiter)}, quote='"', escape='"', strict_mode=true,
+                    max_line_size={max_line_bytes + LINE_SLACK})
     )
-    SELECT line, {ident} AS id, {day} AS day, {occurred} AS occurred_at,
+    SELECT line, {ident} AS id, {day} AS day, CAST(date_trunc('month', {day}) AS DATE) AS month,
+           {occurred} AS occurred_at,
            {category} AS category, {cat_raw} AS category_raw, {date_text} AS date_text,
            {xs} AS x, {ys} AS y, {lsoa} AS lsoa,
            coalesce({district}, lk.district) AS district, {outcome} AS outcome,
            {flags} AS flags
     FROM raw LEFT JOIN lsoa_lookup lk ON lk.lsoa = {lsoa}
     """
+
+
+@dataclass
+class _Checked:
+    """One read of a mapped file: its rows, their coordinates, and which are bad."""
+
+    table: pa.Table
+    lon: np.ndarray
+    lat: np.ndarray
+    bad: np.ndarray
+
+    def problems(self, label: str, limit: int) -> list[ImportProblem]:
+        """The first ``limit`` bad rows' problems, in file order."""
+        out = []
+        for i in np.flatnonzero(self.bad)[:limit].tolist():
+            row = {k: self.table.column(k)[i].as_py() for k in
+                   ("line", "day", "category", "category_raw", "date_text", "x", "y")}  # fmt: skip
+            reasons = []
+            if row["day"] is None:
+                reasons.append(
+                    f"date {row['date_text']!r} does not match the mapping's date format"
+                )
+            if row["category"] is None:
+                reasons.append(f"category {row['category_raw']!r} is not in the mapping")
+            if _outside(self.lon[i], self.lat[i]):
+                reasons.append(f"coordinates ({row['x']}, {row['y']}) are outside the UK")
+            out.append(ImportProblem(label, int(row["line"]), "; ".join(reasons)))
+        return out
+
+
+def _outside(lon: Any, lat: Any) -> Any:
+    """Whether located coordinates (arrays or numbers) are outside the UK (NaN: not located)."""
+    with np.errstate(invalid="ignore"):
+        inside = (lon >= UK_LON[0]) & (lon <= UK_LON[1]) & (lat >= UK_LAT[0]) & (lat <= UK_LAT[1])
+    return ~(np.isnan(lon) | np.isnan(lat)) & ~inside
+
+
+def _read(con: duckdb.DuckDBPyConnection, mapping: Mapping, csv_path: Path, *, numbered: bool,
+          limits: ImportLimits) -> _Checked:  # fmt: skip
+    """Read ``csv_path`` through the mapping and check every row (vectorised)."""
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        sql = _select_sql(
+            mapping, csv_path, numbered=numbered, max_line_bytes=limits.max_line_bytes
+        )
+        table = con.sql(sql).to_arrow_table()
+    finally:
+        con.execute("SET preserve_insertion_order = false")
+    x = table.column("x").to_numpy(zero_copy_only=False).astype("float64")
+    y = table.column("y").to_numpy(zero_copy_only=False).astype("float64")
+    if "easting" in mapping.columns:
+        transformer = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+        lon, lat = transformer.transform(x, y)
+        lon, lat = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
+    else:
+        lon, lat = x, y
+    bad = (
+        table.column("day").is_null().to_numpy(zero_copy_only=False)
+        | table.column("category").is_null().to_numpy(zero_copy_only=False)
+        | _outside(lon, lat)
+    )
+    return _Checked(table, lon, lat, np.asarray(bad, dtype=bool))
+
+
+def _read_header(
+    local: Path, label: str, mapping: Mapping, limits: ImportLimits
+) -> tuple[list[str], ImportProblem | None]:
+    """The header's fields, or the problem with it (unreadable, or without a column the
+    mapping names: DuckDB matches names without regard to case, and so does this)."""
+    with local.open("rb") as fh:
+        first = next(read_records(fh, limits, delimiter=mapping.delimiter), None)
+    if first is None:
+        return [], ImportProblem(label, 0, "file is empty")
+    if first.problem is not None:
+        return [], clipped(ImportProblem(label, first.line, f"header: {first.problem}", first.text))
+    header = [first.fields[0].removeprefix("\ufeff"), *first.fields[1:]]
+    have = {h.casefold() for h in header}
+    wanted = [(f"columns.{k}", v) for k, v in mapping.columns.items()]
+    wanted += [(f"flags.{r.flag}", r.column) for r in mapping.flags]
+    missing = [f"{col!r} ({role})" for role, col in wanted if col.casefold() not in have]
+    if missing:
+        return header, clipped(ImportProblem(
+            label, first.line,
+            f"the header has no column {', '.join(missing)} that the mapping names; it has "
+            f"{', '.join(repr(h) for h in header)}",
+            first.text,
+        ))  # fmt: skip
+    return header, None
 
 
 def stage_file(
@@ -186,67 +213,90 @@ def stage_file(
     mapping: Mapping,
     *,
     skip_bad_rows: bool = False,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> StagedFile:
-    """Read, check and write one mapped CSV into ``stage_dir``."""
+    """Read, check and write one mapped CSV into ``stage_dir`` (see the module's
+    docstring; at most ``limits.max_problems`` problems are kept, all are counted)."""
     result = StagedFile(sf)
-    local = sf.local_path(stage_dir)
-    con.execute("SET preserve_insertion_order = true")
+    stage_dir.mkdir(parents=True, exist_ok=True)
     try:
-        table = con.sql(_select_sql(mapping, local)).to_arrow_table()
-    except duckdb.Error as exc:
-        result.rejects = [ImportProblem(sf.label, 0, f"file could not be read: {exc}")]
+        local = sf.local_path(stage_dir, limits)
+    except FileRefused as refused:
+        result.rejects = [refused.problem]
         return result
+    try:
+        _stage_local(con, result, local, stage_dir, mapping, skip_bad_rows=skip_bad_rows,
+                     limits=limits)  # fmt: skip
     finally:
-        con.execute("SET preserve_insertion_order = false")
-    if table.num_rows == 0:
+        if local != sf.path:
+            local.unlink(missing_ok=True)
+    return result
+
+
+def _stage_local(
+    con: duckdb.DuckDBPyConnection,
+    result: StagedFile,
+    local: Path,
+    stage_dir: Path,
+    mapping: Mapping,
+    *,
+    skip_bad_rows: bool,
+    limits: ImportLimits,
+) -> None:
+    """:func:`stage_file` on the file's plain bytes at ``local``, filling ``result``."""
+    sf = result.source_file
+    header, problem = _read_header(local, sf.label, mapping, limits)
+    if problem is not None:
+        result.rejects = [problem]
+        return
+    checked: _Checked | None
+    try:
+        checked = _read(con, mapping, local, numbered=False, limits=limits)
+    except duckdb.Error:
+        checked = None
+    if checked is None or checked.bad.any():
+        # Slow path: every bad record by its line, then the good ones with line numbers.
+        structural = ProblemLog(limits.max_problems)
+        cleaned = stage_dir / "cleaned.csv"
+        try:
+            numbered_copy(local, cleaned, sf.label, header, structural, limits,
+                          delimiter=mapping.delimiter)  # fmt: skip
+            checked = _read(con, mapping, cleaned, numbered=True, limits=limits)
+        except duckdb.Error as exc:
+            text = str(exc).strip()
+            first_line = text.splitlines()[0] if text else repr(exc)
+            unreadable = ImportProblem(sf.label, 0, f"file could not be read: {first_line}")
+            result.rejects = [*structural.merged([], 0), unreadable]
+            result.rejected_rows = structural.total
+            return
+        finally:
+            cleaned.unlink(missing_ok=True)
+        bad_rows = int(checked.bad.sum())
+        result.rejects = structural.merged(checked.problems(sf.label, limits.max_problems),
+                                           bad_rows)  # fmt: skip
+        result.rejected_rows = structural.total + bad_rows
+    if checked.table.num_rows == 0 and not result.rejects:
         result.rejects = [ImportProblem(sf.label, 2, "file has no data rows")]
-        return result
-    x = table.column("x").to_numpy(zero_copy_only=False).astype("float64")
-    y = table.column("y").to_numpy(zero_copy_only=False).astype("float64")
-    if "easting" in mapping.columns:
-        transformer = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
-        lon, lat = transformer.transform(x, y)
-        lon, lat = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
-    else:
-        lon, lat = x, y
-    lines = table.column("line").to_pylist()
-    day = table.column("day").to_pylist()
-    category = table.column("category").to_pylist()
-    cat_raw = table.column("category_raw").to_pylist()
-    date_text = table.column("date_text").to_pylist()
-    bad = np.zeros(table.num_rows, dtype=bool)
-    for i in range(table.num_rows):
-        reasons = []
-        if day[i] is None:
-            reasons.append(f"date {date_text[i]!r} does not match the mapping's date format")
-        if category[i] is None:
-            reasons.append(f"category {cat_raw[i]!r} is not in the mapping")
-        lo, la = lon[i], lat[i]
-        if not (np.isnan(lo) or np.isnan(la)) and not (
-            UK_LON[0] <= lo <= UK_LON[1] and UK_LAT[0] <= la <= UK_LAT[1]
-        ):
-            reasons.append(f"coordinates ({x[i]}, {y[i]}) are outside the UK")
-        if reasons:
-            bad[i] = True
-            result.rejects.append(ImportProblem(sf.label, int(lines[i]), "; ".join(reasons)))
     if result.rejects and not skip_bad_rows:
-        return result
-    keep = ~bad
-    months = [d.replace(day=1) if d is not None else None for d in day]
+        return
+    keep = ~checked.bad
+    good = checked.table.filter(pa.array(keep))
+    n = good.num_rows
+    lat, lon = checked.lat[keep], checked.lon[keep]
     out = pa.table(
         {
-            "source": pa.array([mapping.source] * int(keep.sum()), pa.string()),
-            "dataset": pa.array([mapping.dataset] * int(keep.sum()), pa.string()),
-            "id": table.column("id").filter(pa.array(keep)),
-            "month": pa.array([m for m, k in zip(months, keep, strict=True) if k], pa.date32()),
-            "occurred_at": table.column("occurred_at").filter(pa.array(keep)),
-            "category": table.column("category").filter(pa.array(keep)),
-            "lat": pa.array(np.where(np.isnan(lat), None, lat)[keep].tolist(), pa.float64()),
-            "lon": pa.array(np.where(np.isnan(lon), None, lon)[keep].tolist(), pa.float64()),
-            "lsoa": table.column("lsoa").filter(pa.array(keep)),
-            "district": table.column("district").filter(pa.array(keep)),
-            "outcome": table.column("outcome").filter(pa.array(keep)).cast(pa.string()),
-            "flags": table.column("flags").filter(pa.array(keep)),
+            "source": pa.array([mapping.source] * n, pa.string()),
+            "dataset": pa.array([mapping.dataset] * n, pa.string()),
+            "id": good.column("id"),
+            "month": good.column("month").cast(pa.date32()),
+            "occurred_at": good.column("occurred_at"),
+            "category": good.column("category"),
+            "lat": pa.array(lat, pa.float64(), mask=np.isnan(lat)),
+            "lon": pa.array(lon, pa.float64(), mask=np.isnan(lon)),
+            "lsoa": good.column("lsoa"),
+            "district": good.column("district"),
+            "outcome": good.column("outcome").cast(pa.string()),
+            "flags": good.column("flags"),
         }
     )
     staged = stage_dir / "staged.parquet"
@@ -264,4 +314,3 @@ def stage_file(
         result.data_file = staged
     if len(result.months) > 1:
         result.warnings.append(f"file spans {len(result.months)} months")
-    return result
