@@ -56,6 +56,18 @@ PARTNERSHIP_LOGO = env_image("SAFERPLACES_LOGO")
 """The partnership's logo (PNG or JPEG) for its board papers; None when unset."""
 SUPPRESSION_THRESHOLD = env_int("SAFERPLACES_SUPPRESSION_THRESHOLD", 5)
 
+# Uploads (the import page) are never trusted: a request larger than UPLOAD_MAX_MB (all
+# its files together, in MiB) is refused before its body is read, and one that grows past
+# it is stopped; files are streamed to disk inside the data directory, never held in
+# memory (saferplaces.evidence.uploads).
+UPLOAD_MAX_MB = env_int("SAFERPLACES_UPLOAD_MAX_MB", 2048, minimum=1)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "uploads" / "tmp")
+try:  # Django's checks require it; an unwritable data directory is reported by them
+    Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -12,6 +12,7 @@ from saferplaces.insight.indicators import IndicatorError, validate_spec
 
 
 class BatchStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
     RUNNING = "running", "Running"
     CONFIRM = "confirm", "Waiting for confirmation"
     LANDED = "landed", "Imported"
@@ -19,6 +20,11 @@ class BatchStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
     FAILED = "failed", "Failed"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+ACTIVE_STATUSES = (BatchStatus.QUEUED, BatchStatus.RUNNING)
+"""An import in one of these has not finished yet (its page keeps polling)."""
 
 
 class Import(models.Model):
@@ -42,6 +48,12 @@ class Import(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     stage = models.CharField(max_length=120, blank=True)
     upload = models.TextField(blank=True, help_text="folder of the uploaded files, if any")
+    skip_bad_rows = models.BooleanField(
+        default=False, help_text="the good rows land and the bad ones are reported"
+    )
+    partitions = models.JSONField(
+        default=dict, blank=True, help_text="rows landed per source/dataset/month (uploads)"
+    )
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -74,6 +86,11 @@ class Import(models.Model):
     @property
     def withdrawable(self) -> bool:
         return self.status == BatchStatus.LANDED
+
+    @property
+    def active(self) -> bool:
+        """Not finished yet: waiting for the worker or running."""
+        return self.status in ACTIVE_STATUSES
 
 
 class ImportStatus(models.TextChoices):
@@ -155,3 +172,26 @@ class IndicatorDefinition(models.Model):
             validate_spec(self.filter)
         except IndicatorError as exc:
             raise ValidationError({"filter": f"Fix the filter: {exc}"}) from None
+
+
+class MappingDefinition(models.Model):
+    """A saved mapping for an incident export: the TOML text that
+    ``insight.sources.incidents_csv.load_mapping`` reads, made in the mapping editor and
+    chosen on the upload page. At import time the text is written to a file in the
+    upload's folder and its path passed to the import."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, help_text="names the mapping's file")
+    source = models.CharField(max_length=40)
+    dataset = models.CharField(max_length=80)
+    toml = models.TextField("mapping (TOML)")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.source} / {self.dataset})"
