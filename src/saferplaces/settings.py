@@ -9,6 +9,7 @@ an error shows the GOV.UK error page, not the settings and the data directory.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -61,12 +62,14 @@ SUPPRESSION_THRESHOLD = env_int("SAFERPLACES_SUPPRESSION_THRESHOLD", 5)
 # it is stopped; files are streamed to disk inside the data directory, never held in
 # memory (saferplaces.evidence.uploads).
 UPLOAD_MAX_MB = env_int("SAFERPLACES_UPLOAD_MAX_MB", 2048, minimum=1)
+# Every import, from the web or the command line, reads within the same limits
+# (saferplaces.insight.sources.limits): no file larger than UPLOAD_MAX_MB as stored, none
+# that expands past IMPORT_MAX_EXPANDED_MB when decompressed (nor more than 200 times).
+IMPORT_MAX_EXPANDED_MB = env_int("SAFERPLACES_IMPORT_MAX_EXPANDED_MB", 8192, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "uploads" / "tmp")
-try:  # Django's checks require it; an unwritable data directory is reported by them
+with contextlib.suppress(OSError):  # an unwritable data directory is reported by checks
     Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
-except OSError:
-    pass
 
 INSTALLED_APPS = [
     "django.contrib.admin",

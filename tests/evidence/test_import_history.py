@@ -3,6 +3,7 @@ crash between the store and its records (issue 10)."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import os
@@ -176,3 +177,32 @@ def test_a_damaged_store_is_a_message(demo: None, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match=r"manifest\.json is missing"):
         call_command("import", "police-uk", str(fifty_rows(tmp_path / "b")), "--no-progress",
                      stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+
+
+def test_the_command_line_reads_within_the_configured_limits(
+    demo: None, tmp_path: Path, settings: object
+) -> None:
+    """Given SAFERPLACES_UPLOAD_MAX_MB=1 and SAFERPLACES_IMPORT_MAX_EXPANDED_MB=1 (the web
+    upload's limits), When `import police-uk` is given a 1.5 MB CSV, or a small .csv.gz
+    that expands past 1 MB, Then each is refused naming the file and the limit, and the
+    store is as it was."""
+    settings.UPLOAD_MAX_MB = 1  # type: ignore[attr-defined]
+    settings.IMPORT_MAX_EXPANDED_MB = 1  # type: ignore[attr-defined]
+    version = incident_store().version
+    rows = [row(f"{i:064x}", DECEMBER) for i in range(6_000)]
+    big = write_csv(tmp_path / f"{DECEMBER}-lancashire-street.csv", rows)
+    assert big.stat().st_size > 1 << 20
+    with pytest.raises(CommandError, match=r"1 MiB"):
+        call_command("import", "police-uk", str(big), "--no-progress",
+                     stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+    packed = tmp_path / "gz" / f"{DECEMBER}-lancashire-street.csv.gz"
+    packed.parent.mkdir()
+    packed.write_bytes(gzip.compress(big.read_bytes()))
+    assert packed.stat().st_size < 1 << 20
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import", "police-uk", str(packed), "--no-progress",
+                     stdout=io.StringIO(), stderr=err)  # fmt: skip
+    assert packed.name in err.getvalue() and "1 MiB" in err.getvalue()
+    assert incident_store().version == version
+    assert not Import.objects.filter(status=BatchStatus.LANDED).exists()

@@ -23,6 +23,7 @@ from saferplaces.insight import imports as insight_imports
 from saferplaces.insight.imports import ReplacementRefused
 from saferplaces.insight.manifest import Manifest, Replacement, WithdrawRefused
 from saferplaces.insight.problems import ImportRejected
+from saferplaces.insight.sources.limits import ImportLimits, MiB
 from saferplaces.insight.store import StoreDamaged
 from saferplaces.partnership.services import record_event
 
@@ -65,6 +66,15 @@ class ImportNeedsConfirmation(ImportRefused):
     @property
     def replaced(self) -> list[Replacement]:
         return list(getattr(self.rejected, "replaced", []))
+
+
+def import_limits() -> ImportLimits:
+    """The limits every import reads within, the command line's and the web's alike:
+    `UPLOAD_MAX_MB` per file as stored, `IMPORT_MAX_EXPANDED_MB` decompressed."""
+    return ImportLimits(
+        max_file_bytes=int(settings.UPLOAD_MAX_MB) * MiB,
+        max_expanded_bytes=int(settings.IMPORT_MAX_EXPANDED_MB) * MiB,
+    )
 
 
 def import_files(
@@ -114,6 +124,7 @@ def import_files(
             report = insight_imports.import_police_uk(
                 store, list(paths), skip_bad_rows=skip_bad_rows, progress=progress,
                 replace=replace, import_id=str(batch), on_commit=on_commit,
+                limits=import_limits(),
             )  # fmt: skip
         elif kind == "incidents":
             if mapping is None:
@@ -121,6 +132,7 @@ def import_files(
             report = insight_imports.import_incidents(
                 store, mapping, list(paths), skip_bad_rows=skip_bad_rows, progress=progress,
                 replace=replace, import_id=str(batch), on_commit=on_commit,
+                limits=import_limits(),
             )  # fmt: skip
         else:
             raise ValueError(f"unknown import kind {kind!r}: use police-uk or incidents")

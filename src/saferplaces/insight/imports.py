@@ -17,6 +17,7 @@ from saferplaces.insight.manifest import Manifest, Replacement
 from saferplaces.insight.problems import ImportProblem, ImportRejected, write_rejects_csv
 from saferplaces.insight.sources import incidents_csv, police_uk
 from saferplaces.insight.sources.files import Digest, SourceFile, discover
+from saferplaces.insight.sources.limits import DEFAULT_LIMITS, ImportLimits
 from saferplaces.insight.sources.police_uk import StagedFile
 from saferplaces.insight.store import IncidentStore, partition_key
 
@@ -112,6 +113,7 @@ def import_police_uk(
     replace: bool = False,
     import_id: str | None = None,
     on_commit: Callable[[ImportReport], None] | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> ImportReport:
     """Import police.uk street files (CSV, .csv.gz, folders, bulk .zip archives).
 
@@ -120,9 +122,10 @@ def import_police_uk(
     are returned per file. A file already imported (same BLAKE3 checksum) is ``"unchanged"``.
     A month that would shrink is replaced only with ``replace`` (else ReplacementRefused);
     ``on_commit(report)`` runs once the import has landed, before the store is unlocked.
+    Every file is read within ``limits`` (sizes, expansion, line length, problems kept).
     """
     items = [paths] if isinstance(paths, str | Path) else list(paths)
-    files = police_uk.find_files(items)
+    files = police_uk.find_files(items, limits=limits)
 
     def stage(
         con: duckdb.DuckDBPyConnection,
@@ -132,11 +135,11 @@ def import_police_uk(
         is_utf8: IsUtf8,
     ) -> StagedFile:
         return police_uk.stage_file(con, sf, folder, skip_bad_rows=skip, today=today,
-                                    is_utf8=is_utf8)  # fmt: skip
+                                    is_utf8=is_utf8, limits=limits)  # fmt: skip
 
     return run_import(store, files, stage, skip_bad_rows=skip_bad_rows, progress=progress,
                       what="police.uk street files", reader=POLICE_UK_READER, replace=replace,
-                      import_id=import_id, on_commit=on_commit)  # fmt: skip
+                      import_id=import_id, on_commit=on_commit, limits=limits)  # fmt: skip
 
 
 def run_import(
@@ -151,12 +154,13 @@ def run_import(
     replace: bool = False,
     import_id: str | None = None,
     on_commit: Callable[[ImportReport], None] | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> ImportReport:
     """Shared driver for every source: checksum, stage, check, commit atomically."""
     try:
         return _run_import(store, files, stage, skip_bad_rows=skip_bad_rows, progress=progress,
                            what=what, reader=reader, replace=replace, import_id=import_id,
-                           on_commit=on_commit)  # fmt: skip
+                           on_commit=on_commit, limits=limits)  # fmt: skip
     except OSError as exc:
         if exc.errno not in FULL_DISK:
             raise
@@ -179,6 +183,7 @@ def _run_import(
     replace: bool,
     import_id: str | None,
     on_commit: Callable[[ImportReport], None] | None,
+    limits: ImportLimits,
 ) -> ImportReport:
     if not files:
         raise ImportRejected([ImportProblem("(no files)", 0, f"no {what} found")])
@@ -200,7 +205,7 @@ def _run_import(
             # (BLAKE3 releases the GIL; both read the same pages, so a file not yet in
             # the page cache is read from disk once).
             t0 = time.perf_counter()
-            pending = pool.submit(sf.digest)
+            pending = pool.submit(sf.digest, limits)
             folder: Path | None = None
             staged: StagedFile | None = None
             if sf.label not in live_labels:
@@ -299,6 +304,7 @@ def import_incidents(
     replace: bool = False,
     import_id: str | None = None,
     on_commit: Callable[[ImportReport], None] | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> ImportReport:
     """Import dated incident CSVs described by a TOML mapping (see ``mappings/``).
 
@@ -306,7 +312,7 @@ def import_incidents(
     """
     mapping = incidents_csv.load_mapping(mapping_path)
     items = [paths] if isinstance(paths, str | Path) else list(paths)
-    files = discover(items)
+    files = discover(items, limits=limits)
 
     def stage(
         con: duckdb.DuckDBPyConnection,
@@ -316,11 +322,13 @@ def import_incidents(
         is_utf8: IsUtf8,
     ) -> StagedFile:
         # The mapped columns are all read (and so decoded) by DuckDB; others are ignored.
-        return incidents_csv.stage_file(con, sf, folder, mapping, skip_bad_rows=skip)
+        return incidents_csv.stage_file(con, sf, folder, mapping, skip_bad_rows=skip,
+                                        limits=limits)  # fmt: skip
 
     return run_import(store, files, stage, skip_bad_rows=skip_bad_rows, progress=progress,
                       what=f"{mapping.source} incident files", reader=MAPPED_READER,
-                      replace=replace, import_id=import_id, on_commit=on_commit)  # fmt: skip
+                      replace=replace, import_id=import_id, on_commit=on_commit,
+                      limits=limits)  # fmt: skip
 
 
 def shipped_mapping(name: str) -> Path:

@@ -21,6 +21,7 @@ from saferplaces.evidence.services import (
     reconcile_imports,
     withdraw_import,
 )
+from saferplaces.insight.problems import ImportProblem
 from saferplaces.insight.store import StoreDamaged
 
 SHOWN = 50
@@ -114,10 +115,7 @@ class Command(BaseCommand):
                 self.stderr.write(str(problem))
             if len(problems) > SHOWN:
                 self.stderr.write(f"… and {len(problems) - SHOWN} more problems")
-            raise CommandError(
-                f"Import rejected: {len(problems)} problem(s); nothing was imported. "
-                "Fix the file(s), or use --skip-bad-rows to import the good rows."
-            ) from None
+            raise CommandError(_rejected(problems, options["skip_bad_rows"])) from None
         except (ValueError, OSError, StoreDamaged) as exc:
             bar.close()
             raise CommandError(str(exc)) from None
@@ -165,3 +163,18 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
         self.stdout.write(f"Import {record.id} withdrawn: the store holds what it held before it.")
+
+
+def _rejected(problems: list[ImportProblem], skipping: bool) -> str:
+    """The command's last word on a rejected import: one problem is quoted; the advice to
+    skip bad rows is given only where there are rows to skip (a file refused whole, for
+    its size or damage, is not imported by skipping)."""
+    what = (
+        str(problems[0]).rstrip(".")
+        if len(problems) == 1
+        else f"{len(problems):,} problems (above)"
+    )
+    advice = "Fix the file(s)"
+    if not skipping and any(p.line > 0 for p in problems):
+        advice += ", or use --skip-bad-rows to import the good rows"
+    return f"Import rejected, nothing was imported: {what}. {advice}."
