@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime
 import io
+import uuid
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 
+from saferplaces.evidence.models import BatchStatus, Import
 from saferplaces.partnership.demo.loader import DEMO_PASSWORD
 from saferplaces.partnership.models import Escalation, Meeting, Place
 from saferplaces.reports.models import BoardPaper
@@ -26,6 +28,13 @@ from tests.places import SAMPLES
 LPG = "west-lancashire-lpg"
 ACTION_FORM_WITH_ERRORS = "action form, submitted empty"
 PAPERS = "/places/west-lancashire/papers/"
+UPLOAD_WITH_ERRORS = "upload, submitted with no files"
+MAPPING_PREVIEWED = "mapping editor, a sample previewed"
+SAMPLE_EXPORT = (
+    "Ref,Date,Type,LSOA code\n"
+    + "".join(f"F{i},0{1 + i % 9}/11/2014,Deliberate fire,E01025474\n" for i in range(24))
+    + "F99,31/02/2014,Deliberate fire,E01025474\n"
+).encode()
 
 
 def _pages() -> list[tuple[str, str]]:
@@ -33,6 +42,7 @@ def _pages() -> list[tuple[str, str]]:
     meeting = Meeting.objects.filter(group__slug=LPG).order_by("date").first()
     escalation = Escalation.objects.filter(from_group__slug=LPG).order_by("pk").first()
     assert meeting is not None and escalation is not None
+    landed, running, waiting = _imports()
     return [
         ("home, searching", "/?q=lanc"),
         ("place: district", "/places/west-lancashire/"),
@@ -46,6 +56,14 @@ def _pages() -> list[tuple[str, str]]:
         ("dashboard: county, partial coverage", "/places/lancashire/dashboard/?period=2014/15"),
         ("dashboard: district with no data", "/places/lancaster/dashboard/?period=2014/15"),
         ("imports", "/imports/"),
+        ("upload", "/imports/new/"),
+        (UPLOAD_WITH_ERRORS, "/imports/new/"),
+        ("import, imported", f"/imports/{landed}/"),
+        ("import, in progress (polling)", f"/imports/{running}/"),
+        ("import, waiting for confirmation", f"/imports/{waiting}/"),
+        ("withdraw an import", f"/imports/{landed}/withdraw/"),
+        ("mapping editor, a sample to choose", "/imports/mappings/new/"),
+        (MAPPING_PREVIEWED, "/imports/mappings/new/"),
         ("board papers, none yet", PAPERS),
         ("board papers, ready, being written and failed", PAPERS),
         ("change password", "/password/"),
@@ -65,6 +83,40 @@ def _sign_in(page: Any, live_server: Any) -> None:
     page.fill("#id_password", DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/")
+
+
+def _imports() -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
+    """The demo data's import (landed), one running and one waiting for confirmation."""
+    landed = Import.objects.get(status=BatchStatus.LANDED)
+    running = Import.objects.create(
+        id=uuid.uuid4(), kind="police-uk", status=BatchStatus.RUNNING, progress=45,
+        files=["2015-04-lancashire-street.csv"], stage="Reading and checking the files",
+    )  # fmt: skip
+    waiting = Import.objects.create(
+        id=uuid.uuid4(), kind="police-uk", status=BatchStatus.CONFIRM, progress=100,
+        files=["2014-12-lancashire-street.csv"], stage="Waiting for confirmation",
+        replaced=[{"key": "police_uk/lancashire/2014-12", "month": "2014-12",
+                   "rows_before": 656, "rows_after": 50, "from": "x.csv"}],
+    )  # fmt: skip
+    return landed.pk, running.pk, waiting.pk
+
+
+def _preview_a_mapping(page: Any) -> None:
+    page.set_input_files(
+        "#id_sample", files=[{"name": "fires.csv", "mimeType": "text/csv", "buffer": SAMPLE_EXPORT}]
+    )
+    page.get_by_role("button", name="Read the columns").click()
+    page.wait_for_selector("#id_date_column")
+    page.fill("#id_name", "Fire service fires")
+    page.fill("#id_source", "fire")
+    page.fill("#id_dataset", "fires")
+    page.select_option("#id_date_column", "Date")
+    page.select_option("#id_date_format", "%d/%m/%Y")
+    page.select_option("#id_category_column", "Type")
+    page.select_option("#id_default_category", "other-fire")
+    page.select_option("#id_lsoa_column", "LSOA code")
+    page.get_by_role("button", name="Preview 20 rows").click()
+    page.wait_for_selector('[data-testid="preview-rows"]')
 
 
 def _add_papers() -> None:
@@ -95,6 +147,11 @@ def _open(page: Any, live_server: Any, what: str, path: str) -> None:
     if what == ACTION_FORM_WITH_ERRORS:
         page.get_by_role("button", name="Add action").click()
         page.wait_for_selector(".govuk-error-summary")
+    elif what == UPLOAD_WITH_ERRORS:
+        page.get_by_role("button", name="Upload and import").click()
+        page.wait_for_selector(".govuk-error-summary")
+    elif what == MAPPING_PREVIEWED:
+        _preview_a_mapping(page)
     elif what == "page not found":
         assert response.status == 404
     else:
@@ -136,7 +193,9 @@ def test_axe_finds_no_serious_violation_on_any_page_type(
     """Given the demo and its sample data, when the officer signs in and opens each kind of
     page (search results, places, the structure, her group, a meeting, a form with errors,
     an escalation, the dashboards of a district, a partly covered county and a district with
-    no data, imports, board papers, password, not found), then axe finds no serious or
+    no data, imports, uploading (with errors), an import imported, in progress and waiting
+    for confirmation, withdrawing one, the mapping editor and its preview, board papers,
+    password, not found), then axe finds no serious or
     critical WCAG 2.x A/AA violation on any, nor with the dashboards' details open, on any
     trend tab, or with the map's tooltip showing."""
     _set_up(page, live_server, settings)

@@ -5,6 +5,7 @@ page the officer opens makes the browser refuse anything."""
 from __future__ import annotations
 
 import io
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from django.core.management import call_command
 
 import saferplaces.insight
+from saferplaces.evidence.models import BatchStatus, Import
 from saferplaces.partnership.demo.loader import DEMO_PASSWORD
 
 SAMPLES = Path(saferplaces.insight.__file__).parent / "samples" / "police_uk" / "west_lancashire"
@@ -31,12 +33,17 @@ def test_dashboard_draws_its_charts_under_the_content_security_policy(
     page: Any, live_server: Any, settings: Any
 ) -> None:
     """Given the demo and its sample data, When the officer signs in and opens the pages
-    she uses, the dashboard among them, Then every response carries the policy, the charts
-    are drawn as SVG, and the console shows no "Refused to" message and the page no
-    security policy violation."""
+    she uses, the dashboard and the import pages among them (one polling with htmx), Then
+    every response carries the policy, the charts are drawn as SVG, and the console shows
+    no "Refused to" message and the page no security policy violation."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("load_demo", stdout=io.StringIO())
     call_command("import", "police-uk", str(SAMPLES), "--no-progress", stdout=io.StringIO())
+    landed = Import.objects.get()
+    running = Import.objects.create(  # its page polls with htmx
+        id=uuid.uuid4(), kind="police-uk", status=BatchStatus.RUNNING, progress=45,
+        files=["2015-04-lancashire-street.csv"], stage="Reading and checking the files",
+    )  # fmt: skip
     console: list[str] = []
     page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
     page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
@@ -55,6 +62,12 @@ def test_dashboard_draws_its_charts_under_the_content_security_policy(
         "/places/west-lancashire/dashboard/",
         "/places/west-lancashire/structure/",
         "/places/west-lancashire/papers/",
+        "/imports/",
+        "/imports/new/",
+        "/imports/mappings/new/",
+        f"/imports/{landed.pk}/",
+        f"/imports/{landed.pk}/withdraw/",
+        f"/imports/{running.pk}/",
         "/groups/west-lancashire-lpg/",
         "/password/",
         "/no-such-page/",
