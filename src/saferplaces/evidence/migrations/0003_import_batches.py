@@ -7,37 +7,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0002_importrun_checksum_blake3'),
+        ("evidence", "0002_importrun_checksum_blake3"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Import',
+            name="Import",
             fields=[
-                ('id', models.UUIDField(primary_key=True, serialize=False)),
-                ('kind', models.CharField(help_text='police-uk or incidents', max_length=20)),
-                ('mapping', models.CharField(blank=True, help_text="the mapping's name", max_length=120)),
-                ('status', models.CharField(choices=[('running', 'Running'), ('confirm', 'Waiting for confirmation'), ('landed', 'Imported'), ('unchanged', 'Nothing new'), ('rejected', 'Rejected'), ('failed', 'Failed'), ('withdrawn', 'Withdrawn')], default='running', max_length=10)),
-                ('files', models.JSONField(blank=True, default=list, help_text='names of the files offered')),
-                ('rows_accepted', models.PositiveIntegerField(default=0)),
-                ('rows_rejected', models.PositiveIntegerField(default=0)),
-                ('replaced', models.JSONField(blank=True, default=list, help_text='months replaced: key, rows before and after')),
-                ('message', models.TextField(blank=True, help_text='why it was refused or failed')),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('stage', models.CharField(blank=True, max_length=120)),
-                ('upload', models.TextField(blank=True, help_text='folder of the uploaded files, if any')),
-                ('imported_by_name', models.CharField(blank=True, max_length=150)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='imports', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(primary_key=True, serialize=False)),
+                ("kind", models.CharField(help_text="police-uk or incidents", max_length=20)),
+                (
+                    "mapping",
+                    models.CharField(blank=True, help_text="the mapping's name", max_length=120),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running"),
+                            ("confirm", "Waiting for confirmation"),
+                            ("landed", "Imported"),
+                            ("unchanged", "Nothing new"),
+                            ("rejected", "Rejected"),
+                            ("failed", "Failed"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="running",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "files",
+                    models.JSONField(
+                        blank=True, default=list, help_text="names of the files offered"
+                    ),
+                ),
+                ("rows_accepted", models.PositiveIntegerField(default=0)),
+                ("rows_rejected", models.PositiveIntegerField(default=0)),
+                (
+                    "replaced",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="months replaced: key, rows before and after",
+                    ),
+                ),
+                ("message", models.TextField(blank=True, help_text="why it was refused or failed")),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                ("stage", models.CharField(blank=True, max_length=120)),
+                (
+                    "upload",
+                    models.TextField(blank=True, help_text="folder of the uploaded files, if any"),
+                ),
+                ("imported_by_name", models.CharField(blank=True, max_length=150)),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="imports",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
     ]

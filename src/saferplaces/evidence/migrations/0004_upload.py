@@ -7,42 +7,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0003_import_batches'),
+        ("evidence", "0003_import_batches"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='import',
-            name='partitions',
-            field=models.JSONField(blank=True, default=dict, help_text='rows landed per source/dataset/month (uploads)'),
+            model_name="import",
+            name="partitions",
+            field=models.JSONField(
+                blank=True, default=dict, help_text="rows landed per source/dataset/month (uploads)"
+            ),
         ),
         migrations.AddField(
-            model_name='import',
-            name='skip_bad_rows',
-            field=models.BooleanField(default=False, help_text='the good rows land and the bad ones are reported'),
+            model_name="import",
+            name="skip_bad_rows",
+            field=models.BooleanField(
+                default=False, help_text="the good rows land and the bad ones are reported"
+            ),
         ),
         migrations.AlterField(
-            model_name='import',
-            name='status',
-            field=models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Running'), ('confirm', 'Waiting for confirmation'), ('landed', 'Imported'), ('unchanged', 'Nothing new'), ('rejected', 'Rejected'), ('failed', 'Failed'), ('withdrawn', 'Withdrawn'), ('cancelled', 'Cancelled')], default='running', max_length=10),
+            model_name="import",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("queued", "Waiting to start"),
+                    ("running", "Running"),
+                    ("confirm", "Waiting for confirmation"),
+                    ("landed", "Imported"),
+                    ("unchanged", "Nothing new"),
+                    ("rejected", "Rejected"),
+                    ("failed", "Failed"),
+                    ("withdrawn", "Withdrawn"),
+                    ("cancelled", "Cancelled"),
+                ],
+                default="running",
+                max_length=10,
+            ),
         ),
         migrations.CreateModel(
-            name='MappingDefinition',
+            name="MappingDefinition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('slug', models.SlugField(help_text="names the mapping's file", max_length=80, unique=True)),
-                ('source', models.CharField(max_length=40)),
-                ('dataset', models.CharField(max_length=80)),
-                ('toml', models.TextField(verbose_name='mapping (TOML)')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True)),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="names the mapping's file", max_length=80, unique=True
+                    ),
+                ),
+                ("source", models.CharField(max_length=40)),
+                ("dataset", models.CharField(max_length=80)),
+                ("toml", models.TextField(verbose_name="mapping (TOML)")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
     ]
