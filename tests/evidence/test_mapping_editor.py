@@ -180,3 +180,19 @@ def test_the_editor_is_404_for_those_who_may_not_import(world: World) -> None:
                                    role=PersonRole.BOARD_MEMBER))  # fmt: skip
     assert board.get("/imports/mappings/new/").status_code == 404
     assert send_sample(board, export()).status_code == 404
+
+
+def test_the_admin_edits_a_mapping_only_as_a_mapping_the_import_can_read(
+    admin_client: Client,
+) -> None:
+    """Given the admin's mapping form, when the TOML has no date column, then it is refused
+    saying so; when it is a readable mapping, it is saved with its source and dataset."""
+    url = "/admin/evidence/mappingdefinition/add/"
+    bad = 'source = "lfrs"\ndataset = "fires"\n[columns]\ncategory = "Type"\n'
+    response = admin_client.post(url, {"name": "Fires", "slug": "fires", "toml": bad})
+    assert response.status_code == 200 and "map the date" in response.content.decode()
+    assert not MappingDefinition.objects.exists()
+    good = bad + 'date = "Date"\n[categories]\ndefault = "other-fire"\n'
+    response = admin_client.post(url, {"name": "Fires", "slug": "fires", "toml": good})
+    assert response.status_code == 302
+    assert MappingDefinition.objects.values_list("source", "dataset").get() == ("lfrs", "fires")
