@@ -58,7 +58,8 @@ class WorkerThreadBackend(ImmediateBackend):
 
     def enqueue(self, task: Any, args: Any, kwargs: Any) -> Any:
         def run() -> None:
-            connections["default"] = _Worker.connection
+            if _Worker.connection is not None:
+                connections["default"] = _Worker.connection
             _Worker.gate.wait(60)
             ImmediateBackend.enqueue(self, task, args, kwargs)
 
@@ -88,10 +89,11 @@ def test_an_analyst_uploads_a_year_watches_it_import_and_withdraws_it(
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": f"{__name__}.WorkerThreadBackend"}}
     _Worker.gate.clear()
-    _Worker.connection = connections["default"]
-    _Worker.connection.inc_thread_sharing()
-    monkeypatch.setattr(live_server.thread.httpd, "connections_override",
-                        {"default": _Worker.connection})  # fmt: skip
+    shared = connections["default"]
+    _Worker.connection = shared if shared.vendor == "sqlite" and shared.is_in_memory_db() else None
+    if _Worker.connection is not None:
+        shared.inc_thread_sharing()
+        monkeypatch.setattr(live_server.thread.httpd, "connections_override", {"default": shared})
     try:
         _upload_watch_and_withdraw(page, live_server, monkeypatch)
     finally:
@@ -101,7 +103,8 @@ def test_an_analyst_uploads_a_year_watches_it_import_and_withdraws_it(
             t for t in threading.enumerate() if "process_request_thread" in t.name
         ]:
             thread.join(30)
-        _Worker.connection.dec_thread_sharing()
+        if _Worker.connection is not None:
+            shared.dec_thread_sharing()
 
 
 def _upload_watch_and_withdraw(page: Any, live_server: Any, monkeypatch: Any) -> None:
