@@ -59,9 +59,9 @@ class UploadForm(GovukFormMixin, forms.Form):
     mapping = MappingChoiceField(
         queryset=MappingDefinition.objects.all(),
         required=False,
-        label="Mapping",
+        label="Mapping (for an incident export)",
         empty_label="Choose a saved mapping",
-        help_text="How to read the export's columns. Make one from a sample of the export.",
+        help_text="How to read the export's columns",
         error_messages={"invalid_choice": "Choose a mapping from the list"},
     )
     uploads = forms.Field(

@@ -183,7 +183,8 @@ def import_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     has finished, the fragment is the whole result."""
     require_importer(request)
     record = get_object_or_404(Import, pk=pk)
-    context = {"record": record} if record.active else summary(record)
+    context: dict[str, Any] = {"record": record} if record.active else summary(record)
+    context["file_count"] = max(len(context.get("runs", [])), len(record.files))
     template = (
         "evidence/_import_result.html"
         if request.headers.get("HX-Request")
