@@ -228,3 +228,34 @@ def test_mapped_problems_are_capped(tmp_path: Path) -> None:
     (f,) = report.files
     assert (f.rows_accepted, f.rows_rejected, len(f.rejects)) == (1, 2500, 2001)
     assert f.rejects[0].line == 2 and f.rejects[-1].line == 0
+
+
+def test_columns_named_like_the_lookup_and_a_category_with_only_a_default(
+    tmp_path: Path,
+) -> None:
+    """Given an export whose columns are called LSOA, District and line (the names of the
+    lookup's and the reader's own columns), and a mapping whose category column has only
+    a default, When it is imported, Then it lands (it was a DuckDB error): every row takes
+    the default category, and the district comes from the row or, when blank, its LSOA."""
+    mapping = mapping_file(tmp_path, """source = "council"
+dataset = "reports"
+
+[columns]
+date = "line"
+category = "Kind"
+lsoa = "LSOA"
+district = "District"
+
+[categories]
+default = "anti-social-behaviour"
+""")  # fmt: skip
+    data = data_file(tmp_path, "line,Kind,LSOA,District\n"
+                     "2020-11-05,Noise,E01025496,\n2020-11-06,Litter,,E07000127\n")  # fmt: skip
+    store = IncidentStore(tmp_path / "store")
+    report = import_incidents(store, mapping, data)
+    assert report.rows_accepted == 2
+    t = store.table()
+    rows = t.select("category", "lsoa", "district").to_pyarrow().to_pylist()
+    assert sorted(r["lsoa"] or "" for r in rows) == ["", "E01025496"]
+    assert {r["category"] for r in rows} == {"anti-social-behaviour"}
+    assert [r["district"] for r in rows] == ["E07000127", "E07000127"]

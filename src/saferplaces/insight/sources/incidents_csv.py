@@ -50,21 +50,27 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _col(name: str) -> str:
+    """A column of the file, named so that no column of the lookup it is joined with
+    (``lsoa``, ``district``) can be mistaken for it."""
+    return "raw." + _q(name)
+
+
 def _select_sql(mapping: Mapping, csv_path: Path, *, numbered: bool, max_line_bytes: int) -> str:
     c = mapping.columns
     if "date" in c:
-        day = f"TRY_CAST(TRY_STRPTIME(trim({_q(c['date'])}), {_s(mapping.date_format)}) AS DATE)"
-        date_text = _q(c["date"])
+        day = f"TRY_CAST(TRY_STRPTIME(trim({_col(c['date'])}), {_s(mapping.date_format)}) AS DATE)"
+        date_text = _col(c["date"])
     else:
         fmt = "%Y-%B-%d" if mapping.month_names else "%Y-%m-%d"
-        day_col = f"trim({_q(c['day'])})" if "day" in c else "'1'"
-        date_text = f"concat_ws('-', {_q(c['year'])}, {_q(c['month'])}, {day_col})"
-        day = f"TRY_CAST(TRY_STRPTIME(concat_ws('-', trim({_q(c['year'])}), " \
-              f"trim({_q(c['month'])}), {day_col}), {_s(fmt)}) AS DATE)"  # fmt: skip
+        day_col = f"trim({_col(c['day'])})" if "day" in c else "'1'"
+        date_text = f"concat_ws('-', {_col(c['year'])}, {_col(c['month'])}, {day_col})"
+        day = f"TRY_CAST(TRY_STRPTIME(concat_ws('-', trim({_col(c['year'])}), " \
+              f"trim({_col(c['month'])}), {day_col}), {_s(fmt)}) AS DATE)"  # fmt: skip
     if "time" in c:
         occurred = (
             f"CASE WHEN {day} IS NULL THEN NULL ELSE {day} + coalesce(CAST(TRY_STRPTIME("
-            f"trim({_q(c['time'])}), {_s(mapping.time_format)}) AS TIME), TIME '00:00') END"
+            f"trim({_col(c['time'])}), {_s(mapping.time_format)}) AS TIME), TIME '00:00') END"
         )
     else:
         occurred = f"CAST({day} AS TIMESTAMP)"
@@ -73,16 +79,18 @@ def _select_sql(mapping: Mapping, csv_path: Path, *, numbered: bool, max_line_by
     if "category" in c:
         whens = " ".join(f"WHEN {_s(k)} THEN {_s(v)}" for k, v in mapping.categories.items())
         fallback = _s(mapping.default_category) if mapping.default_category else "NULL"
-        category = f"CASE trim({_q(c['category'])}) {whens} ELSE {fallback} END"
-        cat_raw = _q(c["category"])
+        # A category column with only a default: every row takes the default.
+        category = f"CASE trim({_col(c['category'])}) {whens} ELSE {fallback} END" if whens \
+            else fallback  # fmt: skip
+        cat_raw = _col(c["category"])
     else:
         category, cat_raw = _s(str(mapping.default_category)), "''"
     x = "lon" if "lon" in c else "easting" if "easting" in c else None
     y = "lat" if "lat" in c else "northing" if "northing" in c else None
-    xs = f"TRY_CAST({_q(c[x])} AS DOUBLE)" if x else "CAST(NULL AS DOUBLE)"
-    ys = f"TRY_CAST({_q(c[y])} AS DOUBLE)" if y else "CAST(NULL AS DOUBLE)"
+    xs = f"TRY_CAST({_col(c[x])} AS DOUBLE)" if x else "CAST(NULL AS DOUBLE)"
+    ys = f"TRY_CAST({_col(c[y])} AS DOUBLE)" if y else "CAST(NULL AS DOUBLE)"
     flag_items = [
-        f"CASE WHEN trim({_q(r.column)}) IN ({', '.join(_s(v) for v in r.values)}) "
+        f"CASE WHEN trim({_col(r.column)}) IN ({', '.join(_s(v) for v in r.values)}) "
         f"THEN {_s(r.flag)} END"
         for r in mapping.flags
     ]
@@ -90,25 +98,24 @@ def _select_sql(mapping: Mapping, csv_path: Path, *, numbered: bool, max_line_by
         f"list_filter([{', '.join(flag_items)}], lambda f: f IS NOT NULL)"
         if flag_items else "CAST([] AS VARCHAR[])"
     )  # fmt: skip
-    ident = (
-        f"coalesce(NULLIF(trim({_q(c['id'])}), ''), 'x:' || {_s(mapping.dataset)} || ':' || line)"
-        if "id" in c else f"'x:' || {_s(mapping.dataset)} || ':' || line"
-    )  # fmt: skip
-    lsoa = f"NULLIF(trim({_q(c['lsoa'])}), '')" if "lsoa" in c else "CAST(NULL AS VARCHAR)"
-    district = f"NULLIF(trim({_q(c['district'])}), '')" if "district" in c else "NULL"
-    outcome = f"NULLIF(trim({_q(c['outcome'])}), '')" if "outcome" in c else "NULL"
+    generated = f"'x:' || {_s(mapping.dataset)} || ':' || raw.__line"
+    ident = f"coalesce(NULLIF(trim({_col(c['id'])}), ''), {generated})" if "id" in c else generated
+    lsoa = f"NULLIF(trim({_col(c['lsoa'])}), '')" if "lsoa" in c else "CAST(NULL AS VARCHAR)"
+    district = f"NULLIF(trim({_col(c['district'])}), '')" if "district" in c else "NULL"
+    outcome = f"NULLIF(trim({_col(c['outcome'])}), '')" if "outcome" in c else "NULL"
     # Without line numbers (the fast path) a row's number stands in: it is the line
     # unless a quoted field holds a newline, and it is only shown when no row has a
     # problem (then the slow path, with true line numbers, replaces it).
     line = 'CAST("_line" AS BIGINT)' if numbered else "row_number() OVER () + 1"
     return f"""
     WITH raw AS (
-      SELECT {line} AS line, *
+      SELECT {line} AS __line, *
       FROM read_csv({_s(str(csv_path))}, header=true, all_varchar=true,
                     delim={_s(mapping.delimiter)}, quote='"', escape='"', strict_mode=true,
                     max_line_size={max_line_bytes + LINE_SLACK})
     )
-    SELECT line, {ident} AS id, {day} AS day, CAST(date_trunc('month', {day}) AS DATE) AS month,
+    SELECT raw.__line AS line, {ident} AS id, {day} AS day,
+           CAST(date_trunc('month', {day}) AS DATE) AS month,
            {occurred} AS occurred_at,
            {category} AS category, {cat_raw} AS category_raw, {date_text} AS date_text,
            {xs} AS x, {ys} AS y, {lsoa} AS lsoa,
