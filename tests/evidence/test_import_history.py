@@ -206,3 +206,54 @@ def test_the_command_line_reads_within_the_configured_limits(
     assert packed.name in err.getvalue() and "1 MiB" in err.getvalue()
     assert incident_store().version == version
     assert not Import.objects.filter(status=BatchStatus.LANDED).exists()
+
+
+def test_an_import_waiting_for_the_store_is_not_judged_interrupted(
+    demo: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given an import that has been recorded but does not yet hold the store's lock
+    (reading its files), When another request reconciles the records in that gap, Then
+    the import is left waiting (it used to be marked failed until it landed) and then
+    lands as running → landed."""
+    from saferplaces.insight.sources import police_uk
+
+    seen: list[str] = []
+    find_files = police_uk.find_files
+
+    def find_then_reconcile(*args: object, **kwargs: object) -> object:
+        reconcile_imports()  # as the history page of another request would
+        seen.append(Import.objects.get().status)
+        return find_files(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(police_uk, "find_files", find_then_reconcile)
+    outcome = import_files("police-uk", [fifty_rows(tmp_path)])
+    assert seen == [BatchStatus.QUEUED]
+    outcome.batch.refresh_from_db()
+    assert outcome.batch.status == BatchStatus.LANDED
+
+
+def test_an_import_stopped_by_the_unexpected_is_recorded_as_the_store_has_it(
+    demo: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given an import stopped by an unexpected error, Then before it held the store it
+    failed; after the store's manifest swap (records not yet written) it landed, its
+    files recorded from the manifest."""
+    from saferplaces.evidence import services
+    from saferplaces.insight.sources import police_uk
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("the unexpected")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(police_uk, "find_files", broken)
+        with pytest.raises(RuntimeError):
+            import_files("police-uk", [fifty_rows(tmp_path)])
+    before = Import.objects.get()
+    assert before.status == BatchStatus.FAILED and "before it started" in before.message
+    monkeypatch.setattr(services, "_record_report", broken)
+    (tmp_path / "b").mkdir()
+    with pytest.raises(RuntimeError):
+        import_files("police-uk", [fifty_rows(tmp_path / "b")])
+    after = Import.objects.exclude(id=before.id).get()
+    assert after.status == BatchStatus.LANDED and "interruption" in after.message
+    assert [r.rows_accepted for r in ImportRun.objects.filter(batch=after.id)] == [50]

@@ -4,6 +4,7 @@ be withdrawn; a crash between the two is reconciled."""
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import uuid
 from collections.abc import Callable, Sequence
@@ -94,7 +95,8 @@ def import_files(
     manifest swap; `reconcile_imports` recovers an import a crash cut off in between.
 
     Raises ImportNeedsConfirmation when months would shrink (unless `replace`), and
-    ImportRefused when the files are rejected (nothing lands in the store)."""
+    ImportRefused when the files are rejected (nothing lands in the store). The import
+    waits (`queued`) while another holds the store, and is `running` from then on."""
     reconcile_imports()
     store = incident_store()
     batch = batch or uuid.uuid4()
@@ -103,7 +105,7 @@ def import_files(
         defaults={
             "kind": kind,
             "mapping": Path(str(mapping)).stem if mapping else "",
-            "status": BatchStatus.RUNNING,
+            "status": BatchStatus.QUEUED,  # running once it holds the store's lock
             "files": [Path(str(p)).name for p in paths],
             "imported_by": user,
             "imported_by_name": _who(user),
@@ -116,6 +118,10 @@ def import_files(
     rejects_path = settings.DATA_DIR / "rejects" / f"{record.started_at:%Y%m%dT%H%M%S}-{batch}.csv"
     landed: list[ImportRun] = []
 
+    def on_locked() -> None:
+        record.status = BatchStatus.RUNNING
+        record.save(update_fields=["status"])
+
     def on_commit(report: insight_imports.ImportReport) -> None:
         landed.extend(_record_report(record, report, source, rejects_path, BatchStatus.LANDED))
 
@@ -124,7 +130,7 @@ def import_files(
             report = insight_imports.import_police_uk(
                 store, list(paths), skip_bad_rows=skip_bad_rows, progress=progress,
                 replace=replace, import_id=str(batch), on_commit=on_commit,
-                limits=import_limits(),
+                on_locked=on_locked, limits=import_limits(),
             )  # fmt: skip
         elif kind == "incidents":
             if mapping is None:
@@ -132,7 +138,7 @@ def import_files(
             report = insight_imports.import_incidents(
                 store, mapping, list(paths), skip_bad_rows=skip_bad_rows, progress=progress,
                 replace=replace, import_id=str(batch), on_commit=on_commit,
-                limits=import_limits(),
+                on_locked=on_locked, limits=import_limits(),
             )  # fmt: skip
         else:
             raise ValueError(f"unknown import kind {kind!r}: use police-uk or incidents")
@@ -145,6 +151,9 @@ def import_files(
     except (StoreDamaged, ValueError, OSError) as exc:
         _finish(record, BatchStatus.FAILED, str(exc))
         raise
+    except BaseException:
+        _stopped(record)
+        raise
     runs = landed or _record_report(record, report, source, rejects_path, BatchStatus.UNCHANGED)
     if landed:
         store_changed()
@@ -154,6 +163,17 @@ def import_files(
         rejects_report=rejects_path if report.rejects else None,
         replaced=report.replaced,
     )
+
+
+def _stopped(record: Import) -> None:
+    """An import stopped by the unexpected (or Ctrl-C): one that never held the store's
+    lock failed; one that did is judged from the store's manifest, which says whether it
+    landed (the swap may have happened before the stop)."""
+    if record.status == BatchStatus.QUEUED:
+        _finish(record, BatchStatus.FAILED, "stopped before it started: nothing was imported")
+    elif record.status == BatchStatus.RUNNING:
+        with contextlib.suppress(Exception):
+            reconcile_imports()
 
 
 def _finish(

@@ -113,6 +113,7 @@ def import_police_uk(
     replace: bool = False,
     import_id: str | None = None,
     on_commit: Callable[[ImportReport], None] | None = None,
+    on_locked: Callable[[], None] | None = None,
     limits: ImportLimits = DEFAULT_LIMITS,
 ) -> ImportReport:
     """Import police.uk street files (CSV, .csv.gz, folders, bulk .zip archives).
@@ -121,7 +122,8 @@ def import_police_uk(
     problem) unless ``skip_bad_rows``, in which case good rows land and the problems
     are returned per file. A file already imported (same BLAKE3 checksum) is ``"unchanged"``.
     A month that would shrink is replaced only with ``replace`` (else ReplacementRefused);
-    ``on_commit(report)`` runs once the import has landed, before the store is unlocked.
+    ``on_locked()`` runs once the import holds the store's lock (another import may hold
+    it first), ``on_commit(report)`` once it has landed, before the lock is released.
     Every file is read within ``limits`` (sizes, expansion, line length, problems kept).
     """
     items = [paths] if isinstance(paths, str | Path) else list(paths)
@@ -139,7 +141,8 @@ def import_police_uk(
 
     return run_import(store, files, stage, skip_bad_rows=skip_bad_rows, progress=progress,
                       what="police.uk street files", reader=POLICE_UK_READER, replace=replace,
-                      import_id=import_id, on_commit=on_commit, limits=limits)  # fmt: skip
+                      import_id=import_id, on_commit=on_commit, on_locked=on_locked,
+                      limits=limits)  # fmt: skip
 
 
 def run_import(
@@ -154,13 +157,14 @@ def run_import(
     replace: bool = False,
     import_id: str | None = None,
     on_commit: Callable[[ImportReport], None] | None = None,
+    on_locked: Callable[[], None] | None = None,
     limits: ImportLimits = DEFAULT_LIMITS,
 ) -> ImportReport:
     """Shared driver for every source: checksum, stage, check, commit atomically."""
     try:
         return _run_import(store, files, stage, skip_bad_rows=skip_bad_rows, progress=progress,
                            what=what, reader=reader, replace=replace, import_id=import_id,
-                           on_commit=on_commit, limits=limits)  # fmt: skip
+                           on_commit=on_commit, on_locked=on_locked, limits=limits)  # fmt: skip
     except OSError as exc:
         if exc.errno not in FULL_DISK:
             raise
@@ -183,6 +187,7 @@ def _run_import(
     replace: bool,
     import_id: str | None,
     on_commit: Callable[[ImportReport], None] | None,
+    on_locked: Callable[[], None] | None,
     limits: ImportLimits,
 ) -> ImportReport:
     if not files:
@@ -195,6 +200,8 @@ def _run_import(
     timings = {"checksum": 0.0, "stage": 0.0, "commit": 0.0}
     report = ImportReport(results, 0, "", timings)
     with store.transaction(import_id) as writer, ThreadPoolExecutor(max_workers=1) as pool:
+        if on_locked is not None:  # the import has waited for any other to finish
+            on_locked()
         # What is unchanged is decided on the state this import holds the lock on.
         current = writer.current_checksums()
         live_labels = writer.current_source_files()
@@ -304,6 +311,7 @@ def import_incidents(
     replace: bool = False,
     import_id: str | None = None,
     on_commit: Callable[[ImportReport], None] | None = None,
+    on_locked: Callable[[], None] | None = None,
     limits: ImportLimits = DEFAULT_LIMITS,
 ) -> ImportReport:
     """Import dated incident CSVs described by a TOML mapping (see ``mappings/``).
@@ -328,7 +336,7 @@ def import_incidents(
     return run_import(store, files, stage, skip_bad_rows=skip_bad_rows, progress=progress,
                       what=f"{mapping.source} incident files", reader=MAPPED_READER,
                       replace=replace, import_id=import_id, on_commit=on_commit,
-                      limits=limits)  # fmt: skip
+                      on_locked=on_locked, limits=limits)  # fmt: skip
 
 
 def shipped_mapping(name: str) -> Path:

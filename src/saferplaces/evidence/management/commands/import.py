@@ -104,9 +104,9 @@ class Command(BaseCommand):
                 self.stderr.write(str(r))
             raise CommandError(
                 "Nothing was imported: these months would shrink. Check the file covers the "
-                "whole month, then import again with --replace to replace them (what they "
-                "hold now stays restorable with `saferplaces import withdraw "
-                f"{refused.batch.id}`)."
+                "whole month, then import again with --replace to replace them. What they "
+                "hold now stays restorable: `saferplaces import withdraw ID` with the id that "
+                "import prints brings it back."
             ) from None
         except ImportRefused as refused:
             bar.close()
