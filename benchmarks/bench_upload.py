@@ -21,8 +21,16 @@ them, see synthetic.py):
   disk, check, import, record, clean up).
 
 Each run starts from an empty store in a fresh data directory; the two paths alternate
-and the median of ``--runs`` is reported. Goal (issue 10): browser ≤ 1.5 × CLI.
-Prints a table and, last, one JSON line with every figure.
+and the median of ``--runs`` is reported.
+
+Then, end to end as people use them (``--no-http`` skips it): the command
+``saferplaces import police-uk FILES`` run as a new process, against an upload to the
+real server (``saferplaces serve``: gunicorn and the task worker, started afresh for each
+run on an empty data directory) with curl as the browser: from the POST of the files
+until the import's record says it has finished, the wait for the worker included.
+
+Goal (issue 10): browser ≤ 1.5 × CLI. Prints tables and, last, one JSON line with every
+figure.
 """
 
 from __future__ import annotations
@@ -31,10 +39,14 @@ import argparse
 import json
 import os
 import shutil
+import socket
+import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +81,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--rows", type=int, default=1_000_000, help="0: no synthetic file")
+    ap.add_argument("--no-http", action="store_true", help="skip the real server's runs")
     args = ap.parse_args()
+    http = [] if args.no_http else end_to_end(file_sets(args.rows), args.runs)
 
     root = Path(tempfile.mkdtemp(prefix="bench-upload-"))
     os.environ["SAFERPLACES_DATA_DIR"] = str(root / "base")
@@ -178,7 +192,141 @@ def main() -> None:
               f"{r['browser_s']:>7} {r['ratio']:>6} {r['server_s']:>9} "
               f"{r['ratio_server']:>6}")  # fmt: skip
     print(f"goal: browser ≤ 1.5 × CLI; median of {args.runs} runs, each into an empty store")
-    print(json.dumps({"runs": args.runs, "results": results}))
+    if http:
+        print(f"\n{'end to end: files':<38} {'MB':>6} {'rows':>10} {'command s':>10} "
+              f"{'upload s':>9} {'ratio':>6}")  # fmt: skip
+        for r in http:
+            print(f"{r['files']:<38} {r['mb']:>6} {r['rows']:>10,} {r['command_s']:>10} "
+                  f"{r['upload_s']:>9} {r['ratio']:>6}")  # fmt: skip
+        print(
+            "command: `saferplaces import police-uk FILES` as a new process; upload: curl to "
+            "`saferplaces serve` until the import has finished"
+        )
+    print(json.dumps({"runs": args.runs, "results": results, "end_to_end": http}))
+
+
+# ------------------------------------------------------------------ end to end
+
+BIN = Path(sys.executable).parent
+USER, PASSWORD = "bench-analyst", "bench-analyst-password-1"
+
+
+def end_to_end(sets: dict[str, list[Path]], runs: int) -> list[dict[str, Any]]:
+    """Each set of files by the command and by an upload to the real server."""
+    root = Path(tempfile.mkdtemp(prefix="bench-upload-http-"))
+    results: list[dict[str, Any]] = []
+    try:
+        n = 0
+        for name, paths in sets.items():
+            command_s: list[float] = []
+            upload_s: list[float] = []
+            rows = 0
+            for _ in range(runs):
+                n += 1
+                seconds, rows = command(root / f"cli-{n}", paths)
+                command_s.append(seconds)
+                seconds, web_rows = upload(root / f"web-{n}", paths)
+                assert web_rows == rows, (web_rows, rows)
+                upload_s.append(seconds)
+            cmd_m, web_m = statistics.median(command_s), statistics.median(upload_s)
+            results.append({
+                "files": name, "n_files": len(paths),
+                "mb": round(sum(p.stat().st_size for p in paths) / 1e6, 1), "rows": rows,
+                "command_s": round(cmd_m, 3), "upload_s": round(web_m, 3),
+                "ratio": round(web_m / cmd_m, 2),
+            })  # fmt: skip
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return results
+
+
+def _env(data: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TASKS_BACKEND")}
+    return env | {
+        "SAFERPLACES_DATA_DIR": str(data),
+        "DJANGO_SETTINGS_MODULE": "saferplaces.settings",
+    }
+
+
+def _saferplaces(data: Path, *args: str) -> None:
+    subprocess.run([str(BIN / "saferplaces"), *args], env=_env(data), check=True,
+                   capture_output=True)  # fmt: skip
+
+
+def _landed_rows(data: Path) -> tuple[str, int] | None:
+    """The one import's status and rows once it has finished (None while it has not)."""
+    with sqlite3.connect(data / "saferplaces.sqlite3", timeout=5) as con:
+        row = con.execute("SELECT status, rows_accepted FROM evidence_import").fetchone()
+    if row is None or row[0] in ("queued", "running"):
+        return None
+    return str(row[0]), int(row[1])
+
+
+def command(data: Path, paths: list[Path]) -> tuple[float, int]:
+    _saferplaces(data, "migrate", "--verbosity", "0")
+    t0 = time.perf_counter()
+    _saferplaces(data, "import", "police-uk", *map(str, paths), "--no-progress")
+    seconds = time.perf_counter() - t0
+    done = _landed_rows(data)
+    assert done is not None and done[0] == "landed", done
+    return seconds, done[1]
+
+
+def upload(data: Path, paths: list[Path]) -> tuple[float, int]:
+    _saferplaces(data, "migrate", "--verbosity", "0")
+    env = _env(data) | {"DJANGO_SUPERUSER_PASSWORD": PASSWORD}
+    create = ["createsuperuser", "--noinput", "--username", USER, "--email", "b@example.org"]
+    subprocess.run([str(BIN / "saferplaces"), *create], env=env, check=True, capture_output=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([str(BIN / "saferplaces"), "serve", "--port", str(port)],
+                              env=_env(data), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+    try:
+        _wait_for(f"{base}/healthz")
+        time.sleep(1.5)  # the task worker's random start-up delay (at most 1 s)
+        jar = data / "cookies.txt"
+        curl = ["curl", "-s", "-o", "/dev/null", "-b", str(jar), "-c", str(jar)]
+        subprocess.run([*curl, f"{base}/sign-in/"], check=True)
+        sign_in = ["-d", f"username={USER}", "-d", f"password={PASSWORD}",
+                   "-d", f"csrfmiddlewaretoken={_csrf(jar)}"]  # fmt: skip
+        subprocess.run([*curl, *sign_in, f"{base}/sign-in/"], check=True)
+        subprocess.run([*curl, f"{base}/imports/new/"], check=True)
+        form = ["-F", "kind=police-uk", "-F", f"csrfmiddlewaretoken={_csrf(jar)}"]
+        for p in paths:
+            form += ["-F", f"uploads=@{p}"]
+        t0 = time.perf_counter()
+        posted = subprocess.run([*curl, "-w", "%{http_code}", *form, f"{base}/imports/new/"],
+                                check=True, capture_output=True, text=True)  # fmt: skip
+        assert posted.stdout == "302", posted.stdout
+        while (done := _landed_rows(data)) is None:
+            time.sleep(0.02)
+        seconds = time.perf_counter() - t0
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait()
+    assert done[0] == "landed", done
+    return seconds, done[1]
+
+
+def _csrf(jar: Path) -> str:
+    for line in jar.read_text().splitlines():
+        fields = line.split("\t")
+        if len(fields) == 7 and fields[5] == "csrftoken":
+            return fields[6]
+    raise RuntimeError("no csrftoken cookie")
+
+
+def _wait_for(url: str) -> None:
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(url, timeout=1):  # noqa: S310 (our own http URL)
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,9 @@ SHOWN = 50
 
 class Command(BaseCommand):
     help = "Import incident data into the incident store (atomic and idempotent)."
+    # A data command: the site's system checks (URLs, templates, deploy settings) cost
+    # more than a small import; `saferplaces check` runs them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="kind", required=True, metavar="{police-uk,incidents}")

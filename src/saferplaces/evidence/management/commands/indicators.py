@@ -33,6 +33,9 @@ LISTS = ("months", "previous_months", "districts", "districts_without_data", "wa
 
 class Command(BaseCommand):
     help = "Print every indicator for a place and period, compared with a year earlier."
+    # A data command: the site's system checks (URLs, templates, deploy settings) cost
+    # more than a small import; `saferplaces check` runs them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_place_and_period(parser)

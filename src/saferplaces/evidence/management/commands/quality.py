@@ -17,6 +17,9 @@ COLUMNS = [
 
 class Command(BaseCommand):
     help = "Data quality per source and month: gaps, unlocated rows, rows outside the place."
+    # A data command: the site's system checks (URLs, templates, deploy settings) cost
+    # more than a small import; `saferplaces check` runs them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_place_and_period(parser)

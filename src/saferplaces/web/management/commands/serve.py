@@ -33,13 +33,14 @@ class Command(BaseCommand):
             str(options["workers"]),
             "--access-logfile",
             "-",
-            "--timeout",
-            "120",
+            "--timeout",  # a 2 GB upload takes minutes on a slow link (see README)
+            "900",
             "--preload",  # warm once (saferplaces.web.warmup), share with the workers
         ]
         children = [subprocess.Popen(web)]
         if not options["no_worker"]:
-            worker = [sys.executable, "-m", "saferplaces.cli", "db_worker"]
+            # An upload's import starts within a quarter of a second of being queued.
+            worker = [sys.executable, "-m", "saferplaces.cli", "db_worker", "--interval", "0.25"]
             children.append(subprocess.Popen(worker))
         self.stdout.write(f"saferplaces is serving on http://{bind}/ (Ctrl+C stops it)")
 
