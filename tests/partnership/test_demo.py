@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import os
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -239,3 +243,19 @@ def test_the_minutes_quote_the_figure_the_product_computes(demo: str) -> None:
     assert f"({abs(crime.change):,} fewer crimes)" in minutes
     assert f"ASB down {abs(asb.pct_change):.1f}%" in minutes
     assert "force's recorded-crime figures" in minutes
+
+
+def test_load_demo_on_an_unmigrated_data_directory_migrates_it(tmp_path: Path) -> None:
+    """Given a new, empty data directory (no database tables yet), When `saferplaces
+    load_demo` runs there, Then it says it migrates first and loads the demo (it used to
+    end in a traceback about missing tables)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("saferplaces")), "load_demo"],
+        env=env | {"SAFERPLACES_DATA_DIR": str(tmp_path)},
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "not migrated yet: migrating it first" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "saferplaces.sqlite3").is_file()
