@@ -55,7 +55,14 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 PARTNERSHIP_NAME = env_str("SAFERPLACES_PARTNERSHIP_NAME", "saferplaces")
 PARTNERSHIP_LOGO = env_image("SAFERPLACES_LOGO")
 """The partnership's logo (PNG or JPEG) for its board papers; None when unset."""
-SUPPRESSION_THRESHOLD = env_int("SAFERPLACES_SUPPRESSION_THRESHOLD", 5)
+SUPPRESSION_THRESHOLD = env_int("SAFERPLACES_SUPPRESSION_THRESHOLD", 5, minimum=1)
+"""Counts from casework below this (and above 0) are published as "fewer than N"."""
+# The body a plan must have regard to and that may review an ASB Case Review decision:
+# Police and Crime Commissioners' functions are moving to mayors and policing boards.
+POLICING_BODY = env_str("SAFERPLACES_POLICING_BODY", "Police and Crime Commissioner")
+# What death reviews are called: the Victims and Prisoners Act 2024 s.19 (not yet in
+# force) renames Domestic Homicide Reviews "Domestic Abuse Related Death Reviews".
+DEATH_REVIEW_NAME = env_str("SAFERPLACES_DEATH_REVIEW_NAME", "Domestic Homicide Review")
 
 # Uploads (the import page) are never trusted: a request larger than UPLOAD_MAX_MB (all
 # its files together, in MiB) is refused before its body is read, and one that grows past
@@ -88,6 +95,10 @@ INSTALLED_APPS = [
     "saferplaces.partnership",
     "saferplaces.evidence",
     "saferplaces.reports",
+    "saferplaces.governance",
+    "saferplaces.casework",
+    "saferplaces.asb_case_reviews",
+    "saferplaces.death_reviews",
 ]
 
 MIDDLEWARE = [

@@ -8,4 +8,8 @@ urlpatterns = [
     path("", include("saferplaces.partnership.urls")),
     path("", include("saferplaces.evidence.urls")),
     path("", include("saferplaces.reports.urls")),
+    path("", include("saferplaces.governance.urls")),
+    path("", include("saferplaces.casework.urls")),
+    path("", include("saferplaces.asb_case_reviews.urls")),
+    path("", include("saferplaces.death_reviews.urls")),
 ]

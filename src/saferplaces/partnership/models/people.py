@@ -72,6 +72,14 @@ class Person(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people")
     job_title = models.CharField(max_length=160, blank=True)
     role = models.CharField(max_length=10, choices=PersonRole.choices)
+    line_manager = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff",
+        help_text="Their supervisor, who may read their casework audit trail",
+    )
 
     class Meta:
         ordering = ["user__last_name", "user__first_name", "user__username"]

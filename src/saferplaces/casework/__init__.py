@@ -1,0 +1,2 @@
+"""Multi-agency casework: panels, subjects, cases, referrals, risk assessments, actions
+and reviews."""
