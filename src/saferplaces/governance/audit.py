@@ -105,7 +105,7 @@ def record(
         )  # fmt: skip
         digest = _digest(fields)
         event = AuditEvent.objects.create(
-            seq=seq, at=at, user=user, username=fields["username"],
+            seq=seq, at=at, user_id=user.pk if user else None, username=fields["username"],
             organisation=fields["organisation"], action=fields["action"],
             object_type=object_type, object_id=fields["object_id"], summary=fields["summary"],
             address=fields["address"], before=fields["before"], after=fields["after"],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -25,15 +26,15 @@ class RecordType:
     key: str
     label: str
     default_days: int
-    expired: Callable[[datetime.date], QuerySet]  # type: ignore[type-arg]
+    expired: Callable[[datetime.date], QuerySet[Any]]
 
 
 REGISTRY: dict[str, RecordType] = {}
 
 
 def register(
-    key: str, label: str, default_days: int, expired: Callable[[datetime.date], QuerySet]
-) -> None:  # type: ignore[type-arg]
+    key: str, label: str, default_days: int, expired: Callable[[datetime.date], QuerySet[Any]]
+) -> None:
     """Register a record type: ``expired(cutoff)`` returns the records that ended before it."""
     REGISTRY[key] = RecordType(key, label, default_days, expired)
 
