@@ -129,8 +129,8 @@ class CaseQuerySet(models.QuerySet["Case"]):
         managed = Q(status__in=(CaseStatus.ACCEPTED, CaseStatus.ACTIVE))
         return self.aggregate(
             managed=Count("pk", filter=managed),
-            custody=Count("pk", filter=managed & Q(custody=Custody.CUSTODY)),
-            community=Count("pk", filter=managed & Q(custody=Custody.COMMUNITY)),
+            in_custody=Count("pk", filter=managed & Q(custody=Custody.CUSTODY)),
+            in_community=Count("pk", filter=managed & Q(custody=Custody.COMMUNITY)),
             fixed=Count("pk", filter=managed & Q(cohort=Cohort.FIXED)),
             flex=Count("pk", filter=managed & Q(cohort=Cohort.FLEX)),
             free=Count("pk", filter=managed & Q(cohort=Cohort.FREE)),
