@@ -1,4 +1,8 @@
-"""Load the demo partnership (Lancashire and West Lancashire CSP). Safe to run again."""
+"""Load the demo partnership (Lancashire and West Lancashire CSP) with its fictional
+casework, ASB Case Review and death review. Safe to run again.
+
+It lives in `web` because it gathers every app's demo (the partnership below, casework
+and the reviews above it)."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from saferplaces.partnership.demo.loader import (
     DEMO_PASSWORD,
@@ -15,6 +20,30 @@ from saferplaces.partnership.demo.loader import (
     accounts_table,
     load_demo,
 )
+from saferplaces.partnership.models import Group, Organisation, Person, Place
+
+
+def load_casework_demo() -> dict[str, int]:
+    """Panels, agreements and fictional cases; one ASB Case Review and one death review;
+    the published two-factor secret for every demo person who may see casework."""
+    from saferplaces.asb_case_reviews import demo as asb_demo
+    from saferplaces.casework import demo as casework_demo
+    from saferplaces.death_reviews import demo as death_demo
+    from saferplaces.governance.access import has_casework_access
+    from saferplaces.governance.two_factor_demo import ensure_demo_device
+
+    today = timezone.localdate()
+    groups = {g.slug: g for g in Group.objects.all()}
+    people = {p.user.get_username(): p for p in Person.objects.select_related("user")}
+    orgs = {o.slug: o for o in Organisation.objects.all()}
+    counts = casework_demo.load(groups, people, orgs, today)
+    place = Place.objects.get(slug="west-lancashire")
+    asb_demo.load(place)
+    death_demo.load(place)
+    for person in people.values():
+        if has_casework_access(person.user):
+            ensure_demo_device(person.user)
+    return counts
 
 
 class Command(BaseCommand):
@@ -25,7 +54,7 @@ class Command(BaseCommand):
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             self.stdout.write("The database is not migrated yet: migrating it first.")
             call_command("migrate", interactive=False, verbosity=0)
-        counts = load_demo()
+        counts = load_demo() | load_casework_demo()
         summary = ", ".join(f"{n} {name}" for name, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo partnership loaded: {summary}."))
         self.stdout.write("")
