@@ -81,6 +81,8 @@ with contextlib.suppress(OSError):  # an unwritable data directory is reported b
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "django_otp",  # two-factor sign-in for casework (saferplaces.web.two_factor)
+    "django_otp.plugins.otp_totp",
     "axes",
     "csp",
     "django.contrib.contenttypes",
@@ -109,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): two-factor done
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
@@ -185,6 +188,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "saferplaces.web.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "saferplaces.web.views.client_address"
+
+# Two-factor sign-in (django-otp, TOTP): everyone who may see casework enters a code from
+# an authenticator app after their password before any casework page (governance.pages).
+# Wrong codes are throttled per device: after n wrong codes the next try waits 2^(n-1)
+# seconds (OTP_TOTP_THROTTLE_FACTOR, default 1), whatever the code.
+OTP_TOTP_ISSUER = PARTNERSHIP_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret or QR code
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
