@@ -19,7 +19,7 @@ def _closed_cases(cutoff: datetime.date) -> QuerySet[Case]:
 
 
 def _orphan_subjects(cutoff: datetime.date) -> QuerySet[Subject]:
-    return Subject.objects.filter(cases__isnull=True, created_at__date__lt=cutoff)
+    return Subject.objects.filter(cases__isnull=True, created_at__date__lte=cutoff)
 
 
 def register_all() -> None:

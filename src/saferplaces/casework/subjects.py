@@ -32,7 +32,9 @@ def normalise(text: str) -> str:
 
 
 def name_key(given_name: str, family_name: str) -> str:
-    return f"{normalise(given_name)}|{normalise(family_name)}"
+    """Spaces and hyphens do not count: "Mc Testface", "Mc-Testface", "McTestface" agree."""
+    given, family = (normalise(n).replace(" ", "") for n in (given_name, family_name))
+    return f"{given}|{family}"
 
 
 def sound_key(family_name: str) -> str:
