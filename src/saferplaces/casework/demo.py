@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Iterator
+from typing import Any
 
 from django.db import transaction
 
@@ -188,7 +189,7 @@ def _cases(
             postcode="L39 0ZZ",
         )
         referred = today - datetime.timedelta(days=rng.randint(40, 700))
-        details = {k: v for k, v in spec.items() if k in services.EDITABLE}
+        details: dict[str, Any] = {k: v for k, v in spec.items() if k in services.EDITABLE}
         details.setdefault("next_review_on", today + datetime.timedelta(days=rng.randint(-10, 60)))
         case = services.open_case(
             access,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -70,7 +71,11 @@ def index(request: HttpRequest) -> HttpResponse:
             audit.Actor(request.user, "", client_address(request)), AuditAction.VIEW,
             "panel", panel.group.slug, f"Listed {panel}: cohort figures",
         )  # fmt: skip
-    return render(request, "casework/index.html", {"rows": rows})
+    return render(
+        request,
+        "casework/index.html",
+        {"rows": rows, "death_review_name": settings.DEATH_REVIEW_NAME},
+    )
 
 
 @casework_page
