@@ -31,7 +31,8 @@ from saferplaces.partnership import services as partnership
 from saferplaces.partnership.models import Group, Person
 from saferplaces.partnership.models.groups import GroupKind, MembershipRole
 from saferplaces.partnership.models.people import PersonRole
-from tests.personas import World, client_for, make_person
+from tests.otp import verified_login
+from tests.personas import World, make_person
 
 ACTOR = audit.SYSTEM
 NOTIFIED = datetime.date(2025, 3, 10)
@@ -97,11 +98,18 @@ def review(panel: Panel) -> DeathReview:
     return notify(panel)
 
 
+def signed_in(person: Person) -> Client:
+    """A client signed in as the person, two-factor sign-in done."""
+    client = Client()
+    verified_login(client, person.user)
+    return client
+
+
 @pytest.fixture
 def dora_client(panel: Panel) -> Client:
-    return client_for(panel.dora)
+    return signed_in(panel.dora)
 
 
 @pytest.fixture
 def eric_client(panel: Panel) -> Client:
-    return client_for(panel.eric)
+    return signed_in(panel.eric)
