@@ -5,6 +5,7 @@ from django.test import Client
 
 from saferplaces.partnership.models import Person
 from tests.casework.world import CaseworkWorld, make_casework_world
+from tests.otp import verified_login
 
 
 @pytest.fixture
@@ -15,10 +16,5 @@ def cw(db: None, fast_passwords: None) -> CaseworkWorld:
 def signed_in(person: Person) -> Client:
     """A client signed in as the person, two-factor verified (casework needs it)."""
     client = Client()
-    try:
-        from tests.otp import verified_login
-    except ImportError:  # until two-factor lands
-        client.force_login(person.user)
-    else:
-        verified_login(client, person.user)
+    verified_login(client, person.user)
     return client
