@@ -113,3 +113,14 @@ def test_the_trail_stays_intact_through_the_matrix(cw: CaseworkWorld) -> None:
         signed_in(getattr(cw, persona)).get(pages(cw)["case"])
     result = verify()
     assert result.ok and result.events == AuditEvent.objects.count() > 0
+
+
+@pytest.mark.django_db
+def test_a_password_alone_does_not_open_casework(cw: CaseworkWorld) -> None:
+    """Given Priya signed in with her password only, when she opens the case, then she is
+    sent to the two-factor step and the case is not shown (nor its view audited)."""
+    client = Client()
+    client.force_login(cw.priya.user)
+    response = client.get(pages(cw)["case"])
+    assert response.status_code == 302 and "two-factor" in response["Location"]
+    assert not AuditEvent.objects.filter(username="priya", object_type="case", action="view").exists()
