@@ -329,3 +329,17 @@ def test_lapsed_agreement_says_so(cast: Cast, draft: SharingAgreement) -> None:
     )
     html = client_for(cast.andy).get(LIST).content.decode()
     assert "Lapsed" in html
+
+
+@pytest.mark.django_db
+def test_a_county_organisation_makes_an_agreement_for_a_district_below_it(cast: Cast) -> None:
+    """Given Bob's police serves the county (Testshire), not Testford itself
+    When Bob opens the new agreement page, Then Testford and its Divert panel are offered
+    And another partnership's places are not."""
+    response = client_for(cast.bob).get(NEW)
+    assert response.status_code == 200
+    form = response.context["form"]
+    places = {p.name for p in form.fields["place"].queryset}
+    assert {"Testshire", "Testford"} <= places
+    assert "Otherton" not in places
+    assert cast.world.divert in list(form.fields["panels"].queryset)

@@ -133,13 +133,20 @@ def require_manager(user: User) -> None:
 
 def manageable_places(user: User) -> list[Place]:
     """The partnership places an agreement may be made for: the places the user's
-    organisation serves (every place that has a group, for staff)."""
+    organisation serves and the places with groups below them (a county's police makes
+    one for a district's panels); every place that has a group, for staff."""
+    with_groups = list(
+        Place.objects.filter(groups__isnull=False).distinct().select_related("parent")
+    )
     if is_administrator(user):
-        return list(Place.objects.filter(groups__isnull=False).distinct().order_by("name"))
+        return sorted(with_groups, key=lambda p: p.name)
     person = person_of(user)
     if person is None:
         return []
-    return list(person.organisation.places.order_by("name"))
+    served = list(person.organisation.places.all())
+    served_ids = {p.pk for p in served}
+    below = [p for p in with_groups if served_ids & _up(p)]
+    return sorted({p.pk: p for p in [*served, *below]}.values(), key=lambda p: p.name)
 
 
 def can_sign_for(person: Person | None, organisation: Organisation) -> bool:
