@@ -48,6 +48,8 @@ def test_demo_loads_once_and_shows_a_review_in_progress(fast_passwords: None) ->
     assert coordinator_access is not None and coordinator_access.identifying
     html = signed_in(officer).get(reverse("death_reviews:review", args=[review.pk])).content
     assert b"Adult R (fictional)" in html and b"Robin Imaginary-Person" not in html
+    listing = signed_in(officer).get(reverse("death_reviews:list")).content
+    assert b"2 IMRs overdue" in listing and b"Running" in listing
     html = signed_in(coordinator).get(reverse("death_reviews:review", args=[review.pk])).content
     assert b"Robin Imaginary-Person" in html
     analyst = Person.objects.get(user__username="analyst")

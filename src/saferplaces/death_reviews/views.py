@@ -115,12 +115,26 @@ def review_list(request: HttpRequest) -> HttpResponse:
     if not panels:
         raise Http404("No such page")
     today = _today()
-    reviews = DeathReview.objects.filter(group__in=panels).select_related("group")
+    reviews = (
+        DeathReview.objects.filter(group__in=panels)
+        .select_related("group")
+        .prefetch_related("imrs", "actions", "extensions")
+    )
     rows = []
     for review in reviews:
         clock = current_clock(review, today)
         late = [c for c in review_clocks(review, today) if c.status == "overdue"]
-        rows.append({"review": review, "clock": clock, "overdue": bool(late)})
+        imrs_late = sum(1 for i in review.imrs.all() if i.is_overdue(today))
+        actions_late = sum(1 for a in review.actions.all() if a.is_overdue(today))
+        rows.append(
+            {
+                "review": review,
+                "clock": clock,
+                "overdue": bool(late),
+                "imrs_late": imrs_late,
+                "actions_late": actions_late,
+            }
+        )
     audit.record(
         audit.Actor(request.user, "", client_address(request)), AuditAction.VIEW, OBJECT_TYPE,
         "", f"List of reviews ({len(rows)}) for {', '.join(p.name for p in panels)}"[:300],
