@@ -7,11 +7,20 @@ two-factor step until their session is OTP-verified. In a Django test client::
     verified_login(client, bob.user)  # signed in and two-factor verified
     client.get(casework_url)          # the page itself, not the two-factor step
 
-In a browser test, sign in through the form, then enter `code_for(user)` on the
-two-factor page (a demo user's device from `ensure_demo_device` works the same way).
+In a browser test (Playwright against live_server), right after clicking "Sign in"::
+
+    page.get_by_role("button", name="Sign in").click()
+    pass_two_factor(page, "officer")   # enters the code if the two-factor step shows
+    page.wait_for_url(...)             # then wherever the test was going
+
+`code_for(user)` is the code itself (a demo user's device from `ensure_demo_device`
+works the same way: its secret is the published DEMO_SECRET).
 """
 
 from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib.auth.models import User
 from django.test import Client
@@ -47,3 +56,19 @@ def verified_login(client: Client, user: User) -> TOTPDevice:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+def pass_two_factor(page: Any, username: str) -> None:
+    """In a browser test, just after submitting the sign-in form: wait until the browser
+    has left the sign-in page and, if it is at the two-factor step (setting up or entering
+    a code), enter a code from the user's device (made if they have none) and continue.
+    Someone who may see no casework goes straight on and this does nothing."""
+    page.wait_for_url(lambda url: urlsplit(url).path != "/sign-in/")
+    if not urlsplit(page.url).path.startswith("/sign-in/two-factor/"):
+        return
+    code = code_for(User.objects.get(username=username))
+    if urlsplit(page.url).path.endswith("/set-up/"):
+        page.reload()  # the device now exists: the set-up page sends on to the code step
+    page.fill("#id_code", code)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(lambda url: not urlsplit(url).path.startswith("/sign-in/"))

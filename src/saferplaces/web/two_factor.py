@@ -154,11 +154,7 @@ def _check_code(
         return None
     matched = verify_token(user, device.persistent_id, form.cleaned_data["code"])
     if matched is None:
-        form.add_error(
-            "code",
-            "That code is not right. Enter the code your authenticator app shows now "
-            f"(for {settings.OTP_TOTP_ISSUER}, account {user.get_username()})",
-        )
+        form.add_error("code", "That code is not right. Enter the code your app shows now")
         return None
     if confirm:
         matched.confirmed = True
