@@ -7,6 +7,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
 
 from saferplaces.asb_case_reviews import services
 from saferplaces.asb_case_reviews.clocks import review_clocks
@@ -211,3 +213,22 @@ def test_retention_deletes_reviews_two_years_after_closure(acr: Acr) -> None:
     assert retention.REGISTRY["asb_case_review"].default_days == 2 * 365
     retention.purge()
     assert list(CaseReview.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_threshold_settings_are_edited_in_the_admin(acr: Acr, admin_client: Client) -> None:
+    """Given an administrator
+    When they add a partnership's threshold setting in the Django admin
+    Then it is saved, validated as the Act requires, and audited."""
+    url = reverse("admin:asb_case_reviews_thresholdsetting_add")
+    assert admin_client.get(url).status_code == 200
+    data = {
+        "place": acr.world.district.pk, "complaints_needed": 4, "within_months": 6,
+        "report_within_months": 1, "acknowledge_within_working_days": 5,
+        "decide_within_working_days": 15, "meeting_within_working_days": 35,
+    }  # fmt: skip
+    assert admin_client.post(url, data).status_code == 200  # refused: more than 3
+    assert not ThresholdSetting.objects.exists()
+    assert admin_client.post(url, data | {"complaints_needed": 2}).status_code == 302
+    assert ThresholdSetting.objects.get().policy().complaints_needed == 2
+    event = AuditEvent.objects.order_by("seq").last()
+    assert event is not None and event.object_type == "asb_threshold_setting"

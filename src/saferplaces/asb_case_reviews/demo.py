@@ -114,7 +114,7 @@ def _review(
         victim_vulnerable=False,
         contact=people["officer"],
         chair_name="Lee Independent (fictional)",
-        chair_organisation="A neighbouring partnership's community safety team (fictional)",
+        chair_organisation="Exampleshire Community Safety Partnership, a fictional neighbour",
     )
     reports = (
         (75, 74, "West Lancashire Borough Council", "Avery Madeup", "Example Court"),
