@@ -23,6 +23,7 @@ from saferplaces.partnership.demo.loader import DEMO_PASSWORD
 from saferplaces.partnership.models import Escalation, Meeting, Place
 from saferplaces.reports.models import BoardPaper
 from tests.browser import axe
+from tests.browser.signin import two_factor_if_asked
 from tests.places import SAMPLES
 
 LPG = "west-lancashire-lpg"
@@ -82,6 +83,7 @@ def _sign_in(page: Any, live_server: Any) -> None:
     page.fill("#id_username", "officer")
     page.fill("#id_password", DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    two_factor_if_asked(page, "officer")
     page.wait_for_url(f"{live_server.url}/")
 
 

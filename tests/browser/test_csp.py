@@ -15,6 +15,7 @@ from django.core.management import call_command
 import saferplaces.insight
 from saferplaces.evidence.models import BatchStatus, Import
 from saferplaces.partnership.demo.loader import DEMO_PASSWORD
+from tests.browser.signin import two_factor_if_asked
 
 SAMPLES = Path(saferplaces.insight.__file__).parent / "samples" / "police_uk" / "west_lancashire"
 
@@ -55,6 +56,7 @@ def test_dashboard_draws_its_charts_under_the_content_security_policy(
     page.fill("#id_username", "officer")
     page.fill("#id_password", DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    two_factor_if_asked(page, "officer")
     page.wait_for_url(f"{live_server.url}/")
 
     violations: list[str] = []

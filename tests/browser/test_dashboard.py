@@ -13,6 +13,7 @@ from django.core.management import call_command
 from pptx import Presentation
 
 from saferplaces.partnership.demo.loader import DEMO_PASSWORD
+from tests.browser.signin import two_factor_if_asked
 from tests.places import SAMPLES
 
 
@@ -24,6 +25,7 @@ def _sign_in_and_open(page: Any, live_server: Any) -> None:
     page.fill("#id_username", "officer")
     page.fill("#id_password", DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    two_factor_if_asked(page, "officer")
     page.wait_for_url("**/places/west-lancashire/dashboard/")
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from saferplaces.partnership.demo.loader import DEMO_PASSWORD
 from saferplaces.partnership.models import Action
+from tests.browser.signin import two_factor_if_asked
 
 
 @pytest.mark.django_db(transaction=True)
@@ -30,6 +31,7 @@ def test_officer_adds_an_action_via_the_structure_diagram(
     page.fill("#id_username", "officer")
     page.fill("#id_password", DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    two_factor_if_asked(page, "officer")
 
     page.get_by_role("link", name="West Lancashire", exact=True).first.click()
     page.wait_for_url("**/places/west-lancashire/")

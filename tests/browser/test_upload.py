@@ -18,6 +18,7 @@ from django_tasks.backends.immediate import ImmediateBackend
 from saferplaces.evidence import tasks
 from saferplaces.evidence.models import BatchStatus, Import, ImportRun
 from saferplaces.partnership.demo.loader import DEMO_PASSWORD
+from tests.browser.signin import two_factor_if_asked
 from tests.places import SAMPLES
 
 BEFORE = [f"2013-{m:02d}" for m in range(4, 13)] + [f"2014-{m:02d}" for m in range(1, 4)]
@@ -123,6 +124,7 @@ def _upload_watch_and_withdraw(page: Any, live_server: Any, monkeypatch: Any) ->
     page.fill("#id_username", "analyst")
     page.fill("#id_password", DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    two_factor_if_asked(page, "analyst")
     page.wait_for_url(f"{live_server.url}/")
     before = _dashboard(page, live_server)
     assert before[0] == "West Lancashire: 2013/14"
