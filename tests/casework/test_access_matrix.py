@@ -123,4 +123,5 @@ def test_a_password_alone_does_not_open_casework(cw: CaseworkWorld) -> None:
     client.force_login(cw.priya.user)
     response = client.get(pages(cw)["case"])
     assert response.status_code == 302 and "two-factor" in response["Location"]
-    assert not AuditEvent.objects.filter(username="priya", object_type="case", action="view").exists()
+    viewed = AuditEvent.objects.filter(username="priya", object_type="case", action="view")
+    assert not viewed.exists()
