@@ -235,6 +235,19 @@ def upsert_person(
     return person
 
 
+@transaction.atomic
+def set_line_manager(actor: Actor, person: Person, manager: Person | None) -> Person:
+    """Record who supervises the person (and so may read their casework audit trail)."""
+    if manager is not None and manager.pk == person.pk:
+        raise ValidationError({"line_manager": "A person cannot be their own line manager"})
+    if person.line_manager_id != (manager.pk if manager else None):
+        person.line_manager = manager
+        person.save(update_fields=["line_manager"])
+        who = manager.name if manager else "nobody"
+        record_event(actor, "updated", person, f"{person.name} now reports to {who}")
+    return person
+
+
 def _upsert_user(
     user_model: Any,
     username: str,

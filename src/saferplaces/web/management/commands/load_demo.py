@@ -31,6 +31,7 @@ def load_casework_demo() -> dict[str, int]:
     from saferplaces.death_reviews import demo as death_demo
     from saferplaces.governance.access import has_casework_access
     from saferplaces.governance.two_factor_demo import ensure_demo_device
+    from saferplaces.partnership.services import set_line_manager
 
     today = timezone.localdate()
     groups = {g.slug: g for g in Group.objects.all()}
@@ -40,6 +41,8 @@ def load_casework_demo() -> dict[str, int]:
     place = Place.objects.get(slug="west-lancashire")
     asb_demo.load(place)
     death_demo.load(place)
+    # the senior probation officer supervises the IOM coordinator (and reads their trail)
+    set_line_manager(None, people["coordinator"], people["probation"])
     for person in people.values():
         if has_casework_access(person.user):
             ensure_demo_device(person.user)
