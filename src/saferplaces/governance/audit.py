@@ -15,12 +15,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -54,9 +54,44 @@ def _canonical(value: Any) -> Any:
     return json.loads(json.dumps(value, sort_keys=True, default=str)) if value is not None else None
 
 
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+MICROSECOND = datetime.timedelta(microseconds=1)
+# What the hash covers, in this order (the account's id is not among them).
+HASHED = (
+    "seq", "at", "username", "organisation", "action", "object_type", "object_id",
+    "summary", "address", "before", "after", "prev",
+)  # fmt: skip
+
+
+def _micros(at: datetime.datetime) -> int:
+    """Microseconds since 1970 UTC; a naive time is UTC (as SQLite's cursor returns it)."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=datetime.UTC)
+    return (at - EPOCH) // MICROSECOND
+
+
+def _json_text(value: Any) -> str:
+    """Canonical JSON of a before/after value, or "" for none. A database cursor may hand
+    back the stored text (SQLite) or the parsed value (PostgreSQL): both give one text."""
+    if value is None:
+        return ""
+    if isinstance(value, str | bytes):
+        value = json.loads(value)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _hash(parts: Iterable[Any]) -> str:
+    """SHA-256 of the parts, each written as its length, a colon and itself (unambiguous
+    whatever the text holds, and cheap: `audit verify` hashes a million events)."""
+    text = "".join(f"{len(p)}:{p}" for p in map(str, parts))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _digest(fields: Mapping[str, Any]) -> str:
-    body = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(body.encode()).hexdigest()
+    """The hash of one event's content (as `_content` gives it)."""
+    values = dict(fields)
+    values["before"], values["after"] = _json_text(values["before"]), _json_text(values["after"])
+    return _hash(values[key] for key in HASHED)
 
 
 def _content(
@@ -66,7 +101,7 @@ def _content(
 ) -> dict[str, Any]:  # fmt: skip
     return {
         "seq": seq,
-        "at": at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "at": _micros(at),
         "username": username,
         "organisation": organisation,
         "action": action,
@@ -127,28 +162,34 @@ class Verification:
 
 
 def _rows(chunk: int = 20_000) -> Iterator[tuple[Any, ...]]:
-    query = AuditEvent.objects.order_by("seq").values_list(*FIELDS)
-    return query.iterator(chunk_size=chunk)
+    """Every event's stored columns in order of seq, straight from a database cursor (the
+    ORM's per-row conversions would double the time over a million events)."""
+    quote = connection.ops.quote_name
+    table = quote(AuditEvent._meta.db_table)
+    sql = f"SELECT {', '.join(map(quote, FIELDS))} FROM {table} ORDER BY {quote('seq')}"  # noqa: S608 - names only
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(chunk):
+            yield from rows
 
 
 def verify(progress: Callable[[int], None] | None = None) -> Verification:
     """Walk the whole chain and report the first broken link, if any."""
     expected_seq, prev, count = 1, GENESIS, 0
     for row in _rows():
-        values = dict(zip(FIELDS, row, strict=True))
-        seq = values["seq"]
+        (seq, at, username, organisation, action, object_type, object_id, summary, address,
+         before, after, prev_hash, digest) = row  # fmt: skip
         if seq != expected_seq:
             return Verification(count, expected_seq, f"event #{expected_seq} is missing")
-        if values["prev_hash"] != prev:
+        if prev_hash != prev:
             return Verification(count, seq, f"event #{seq} does not follow event #{seq - 1}")
-        content = _content(
-            seq, values["at"], values["username"], values["organisation"],
-            values["action"], values["object_type"], values["object_id"], values["summary"],
-            values["address"], values["before"], values["after"], values["prev_hash"],
+        parts = (
+            seq, _micros(at), username, organisation, action, object_type, object_id, summary,
+            address, _json_text(before), _json_text(after), prev_hash,
         )  # fmt: skip
-        if _digest(content) != values["hash"]:
+        if _hash(parts) != digest:
             return Verification(count, seq, f"event #{seq} was altered after it was written")
-        prev, expected_seq, count = values["hash"], seq + 1, count + 1
+        prev, expected_seq, count = digest, seq + 1, count + 1
         if progress is not None and count % 100_000 == 0:
             progress(count)
     head = AuditChainHead.objects.filter(pk=1).first()
