@@ -10,26 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from saferplaces.asb_case_reviews.models import ON_BEHALF_OF_VICTIM, ApplicantKind
-from saferplaces.govuk import GovukFormMixin
+from saferplaces.govuk import GovukFormMixin, date_field
 from saferplaces.partnership.models import Group, Person
-
-
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    what = label[0].lower() + label[1:]
-    return forms.DateField(
-        label=label if required else f"{label} (optional)",
-        required=required,
-        widget=_date_widget(),
-        help_text=help_text,
-        error_messages={
-            "required": f"Enter the {what}",
-            "invalid": f"The {what} must be a real date",
-        },
-    )
 
 
 class PanelChoiceField(forms.ModelChoiceField[Group]):
@@ -75,7 +57,7 @@ class ApplicationForm(GovukFormMixin, ContactsMixin):
         empty_label=None,
         error_messages={"required": "Choose the panel that will handle the application"},
     )
-    received_on = _date("Date the application was received")
+    received_on = date_field("Date the application was received")
     summary = forms.CharField(
         label="What the application is about",
         max_length=200,
@@ -99,7 +81,7 @@ class ApplicationForm(GovukFormMixin, ContactsMixin):
         choices=ApplicantKind.choices,
         initial=ApplicantKind.VICTIM,
     )
-    consent_recorded_on = _date(
+    consent_recorded_on = date_field(
         "Date the victim's consent was recorded",
         required=False,
         help_text="Needed when someone applies on the victim's behalf (a carer, councillor, "
@@ -149,8 +131,8 @@ class ContactsForm(GovukFormMixin, ContactsMixin):
 
 
 class IncidentForm(GovukFormMixin, forms.Form):
-    behaviour_on = _date("Date of the behaviour")
-    reported_on = _date("Date it was reported")
+    behaviour_on = date_field("Date of the behaviour")
+    reported_on = date_field("Date it was reported")
     reported_to = forms.CharField(
         label="Reported to",
         max_length=160,
@@ -183,12 +165,12 @@ class IncidentForm(GovukFormMixin, forms.Form):
 
 
 class AcknowledgementForm(GovukFormMixin, forms.Form):
-    acknowledged_on = _date("Date the application was acknowledged")
+    acknowledged_on = date_field("Date the application was acknowledged")
 
 
 class ThresholdForm(GovukFormMixin, forms.Form):
     AGREE, MET, NOT_MET = "engine", "met", "not_met"
-    decided_on = _date("Date of the decision")
+    decided_on = date_field("Date of the decision")
     decision = forms.ChoiceField(
         label="Decision",
         choices=[
@@ -209,13 +191,13 @@ class ThresholdForm(GovukFormMixin, forms.Form):
 
 
 class OutcomeForm(GovukFormMixin, forms.Form):
-    meeting_on = _date("Date of the review meeting", required=False)
+    meeting_on = date_field("Date of the review meeting", required=False)
     outcome = forms.CharField(
         label="Outcome of the review (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    applicant_told_on = _date("Date the applicant was told of the outcome", required=False)
+    applicant_told_on = date_field("Date the applicant was told of the outcome", required=False)
 
 
 class RecommendationForm(GovukFormMixin, forms.Form):
@@ -229,13 +211,13 @@ class RecommendationForm(GovukFormMixin, forms.Form):
         max_length=160,
         error_messages={"required": "Enter the agency that owns it"},
     )
-    due_on = _date("Due date")
+    due_on = date_field("Due date")
 
 
 class AppealForm(GovukFormMixin, forms.Form):
     UPHELD = [("", "Not decided yet"), ("yes", "Upheld"), ("no", "Not upheld")]
-    lodged_on = _date("Date the appeal was lodged")
-    decided_on = _date("Date the appeal was decided", required=False)
+    lodged_on = date_field("Date the appeal was lodged")
+    decided_on = date_field("Date the appeal was decided", required=False)
     upheld = forms.ChoiceField(label="Decision", choices=UPHELD, required=False)
     notes = forms.CharField(
         label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -247,8 +229,8 @@ class AppealForm(GovukFormMixin, forms.Form):
 
 
 class PolicingBodyReviewForm(GovukFormMixin, forms.Form):
-    requested_on = _date("Date the review was requested")
-    decided_on = _date("Date of the decision", required=False)
+    requested_on = date_field("Date the review was requested")
+    decided_on = date_field("Date of the decision", required=False)
     outcome = forms.CharField(
         label="Outcome (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -267,7 +249,7 @@ class ReportForm(GovukFormMixin, forms.Form):
         help_text="Written the same way each time, so that a second report is recognised",
         error_messages={"required": "Enter the name of the person reporting"},
     )
-    reported_on = _date("Date of the report")
+    reported_on = date_field("Date of the report")
     location = forms.CharField(label="Location (optional)", max_length=200, required=False)
     description = forms.CharField(
         label="What they reported (optional)",

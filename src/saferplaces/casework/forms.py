@@ -10,24 +10,8 @@ from django.utils import timezone
 
 from saferplaces.casework.models import CaseStatus, Cohort, Custody, Pathway
 from saferplaces.casework.rules import instruments
-from saferplaces.govuk import GovukFormMixin
+from saferplaces.govuk import GovukCheckboxes, GovukFormMixin, date_field
 from saferplaces.partnership.models import Organisation, Person
-
-
-def _date(
-    label: str, *, required: bool = True, initial: Any = None, **kwargs: Any
-) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        initial=initial,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"{label} must be a real date",
-        },
-        **kwargs,
-    )
 
 
 def _today() -> datetime.date:
@@ -51,7 +35,7 @@ class NewCaseForm(GovukFormMixin, forms.Form):
     family_name = forms.CharField(
         max_length=80, error_messages={"required": "Enter the person's family name"}
     )
-    date_of_birth = _date("Date of birth", required=False, help_text="Leave empty if unknown")
+    date_of_birth = date_field("Date of birth", required=False, help_text="Leave empty if unknown")
     gender = forms.CharField(max_length=30, required=False)
     address = forms.CharField(max_length=200, required=False)
     postcode = forms.CharField(max_length=10, required=False)
@@ -62,7 +46,7 @@ class NewCaseForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the person is referred"},
     )
-    referred_on = _date("Date of referral", initial=_today)
+    referred_on = date_field("Date of referral", initial=_today)
     use_subject = forms.CharField(required=False, widget=forms.HiddenInput)
     confirmed_new = forms.BooleanField(
         required=False,
@@ -82,20 +66,20 @@ class IomForm(GovukFormMixin, forms.Form):
         label="Custody or community", choices=[("", "Not known"), *Custody.choices], required=False
     )
     pathway_needs = forms.MultipleChoiceField(
-        choices=Pathway.choices, required=False, widget=forms.CheckboxSelectMultiple
+        choices=Pathway.choices, required=False, widget=GovukCheckboxes
     )
 
 
 class PlanForm(IomForm):
     lead_agency = OrganisationField("Lead agency")
-    next_review_on = _date("Next review", required=False)
+    next_review_on = date_field("Next review", required=False)
     selection_reason = forms.CharField(max_length=300, required=False)
     deselection_reason = forms.CharField(max_length=300, required=False)
 
 
 class StatusForm(GovukFormMixin, forms.Form):
     status = forms.ChoiceField(choices=CaseStatus.choices)
-    on = _date("Date", initial=_today)
+    on = date_field("Date", initial=_today)
     reason = forms.CharField(max_length=300, required=False, help_text="Needed to decline or close")
 
     def __init__(self, *args: Any, allowed: tuple[str, ...] = (), **kwargs: Any) -> None:
@@ -112,7 +96,7 @@ class ReferralForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the person is referred"},
     )
-    referred_on = _date("Date of referral", initial=_today)
+    referred_on = date_field("Date of referral", initial=_today)
 
 
 class ActionForm(GovukFormMixin, forms.Form):
@@ -123,7 +107,7 @@ class ActionForm(GovukFormMixin, forms.Form):
     )
     agency = OrganisationField("Agency")
     owner = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label="Owner")
-    due_on = _date("Due date")
+    due_on = date_field("Due date")
 
     def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -146,7 +130,7 @@ LEVELS = [("", "No change"), ("medium", "Medium"), ("high", "High")]
 class RiskForm(GovukFormMixin, forms.Form):
     """A checklist: one yes / no / not answered per question, then professional judgement."""
 
-    assessed_on = _date("Date of assessment", initial=_today)
+    assessed_on = date_field("Date of assessment", initial=_today)
     judged_level = forms.ChoiceField(
         label="Professional judgement", choices=LEVELS, required=False,
         help_text="Judgement may raise the level the answers give, never lower it",

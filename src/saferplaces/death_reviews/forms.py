@@ -9,20 +9,8 @@ from django import forms
 from django.db.models import QuerySet
 
 from saferplaces.death_reviews.models import MIN_AGE, Circumstances, ClockKey, QaOutcome
-from saferplaces.govuk import GovukFormMixin
+from saferplaces.govuk import GovukFormMixin, GovukRadios, date_field
 from saferplaces.partnership.models import Group, Organisation
-
-
-def _date(label: str, what: str, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": f"Enter {what}",
-            "invalid": f"{what[0].upper()}{what[1:]} must be a real date",
-        },
-        **kwargs,
-    )
 
 
 def _organisation(label: str, what: str) -> forms.ModelChoiceField[Organisation]:
@@ -71,14 +59,14 @@ class NotificationForm(GovukFormMixin, forms.Form):
             "max_value": "Age at death must be 130 or less",
         },
     )
-    date_of_death = _date("Date of death", "the date of death")
+    date_of_death = date_field("Date of death", what="the date of death")
     circumstances = forms.ChoiceField(
         choices=Circumstances.choices,
         initial=Circumstances.UNKNOWN,
         help_text="A death by suicide after domestic abuse is reviewed too",
     )
     notified_by = _organisation("Notified by", "the organisation that notified the partnership")
-    notified_on = _date("Notified on", "the date of notification")
+    notified_on = date_field("Notified on", what="the date of notification")
 
     def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,7 +83,7 @@ class NotificationForm(GovukFormMixin, forms.Form):
 
 
 class DateForm(GovukFormMixin, forms.Form):
-    on = _date("Date", "the date")
+    on = date_field("Date")
 
 
 class DecisionForm(GovukFormMixin, forms.Form):
@@ -103,10 +91,10 @@ class DecisionForm(GovukFormMixin, forms.Form):
         label="Will a review be held?",
         choices=[("yes", "Yes, hold a review"), ("no", "No, do not hold a review")],
         coerce=lambda v: v == "yes",
-        widget=forms.RadioSelect,
+        widget=GovukRadios,
         error_messages={"required": "Select whether a review will be held"},
     )
-    on = _date("Date of the decision", "the date of the decision")
+    on = date_field("Date of the decision")
     reasons = forms.CharField(
         label="Reasons for the decision",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -120,21 +108,21 @@ class PanelForm(GovukFormMixin, forms.Form):
         max_length=160,
         error_messages={"required": "Enter the name of the independent chair"},
     )
-    on = _date("Date appointed", "the date the chair and panel were appointed")
+    on = date_field("Date appointed", what="the date the chair and panel were appointed")
 
 
 class QaOutcomeForm(GovukFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=QaOutcome.choices,
-        widget=forms.RadioSelect,
+        widget=GovukRadios,
         error_messages={"required": "Select the panel's outcome"},
     )
-    on = _date("Date of the outcome", "the date of the outcome")
+    on = date_field("Date of the outcome")
 
 
 class PublishForm(GovukFormMixin, forms.Form):
-    on = _date("Date published", "the date published")
+    on = date_field("Date published", what="the date published")
     where = forms.CharField(
         label="Where it is published",
         max_length=300,
@@ -144,7 +132,7 @@ class PublishForm(GovukFormMixin, forms.Form):
 
 
 class ExtendForm(GovukFormMixin, forms.Form):
-    to = _date("New due date", "the new due date")
+    to = date_field("New due date", what="the new due date")
     reason = forms.CharField(
         label="Reason for the extension",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -159,16 +147,16 @@ class ExtendForm(GovukFormMixin, forms.Form):
 
 class ImrForm(GovukFormMixin, forms.Form):
     agency = _organisation("Agency", "the agency")
-    requested_on = _date("Requested on", "the date requested")
-    due_on = _date("Due on", "the due date")
+    requested_on = date_field("Requested on", what="the date requested")
+    due_on = date_field("Due on", what="the due date")
 
 
 class ReceivedForm(GovukFormMixin, forms.Form):
-    received_on = _date("Received on", "the date received")
+    received_on = date_field("Received on", what="the date received")
 
 
 class FamilyForm(GovukFormMixin, forms.Form):
-    contacted_on = _date("Date of contact", "the date of contact")
+    contacted_on = date_field("Date of contact")
     relationship = forms.CharField(
         label="Relationship to the deceased",
         max_length=80,
@@ -201,8 +189,8 @@ class PlanActionForm(GovukFormMixin, forms.Form):
         label="Action", max_length=300, error_messages={"required": "Enter the action"}
     )
     owner = _organisation("Owner agency", "the agency that owns the action")
-    due_on = _date("Due on", "the due date")
+    due_on = date_field("Due on", what="the due date")
 
 
 class DoneForm(GovukFormMixin, forms.Form):
-    done_on = _date("Done on", "the date done")
+    done_on = date_field("Done on", what="the date done")

@@ -19,7 +19,7 @@ from saferplaces.evidence.mappings import (
 )
 from saferplaces.evidence.models import MappingDefinition
 from saferplaces.evidence.uploads import StoredUpload, describe_limit, file_problem
-from saferplaces.govuk import GovukFormMixin
+from saferplaces.govuk import GovukFormMixin, GovukRadios
 
 POLICE_UK = "police-uk"
 INCIDENTS = "incidents"
@@ -32,16 +32,6 @@ NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
-
-
-class GovukRadios(forms.RadioSelect):
-    """Radios whose field is labelled by its first radio's id (``id_kind``), so that the
-    error summary's link reaches it."""
-
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        if index is None:
-            return id_
-        return super().id_for_label(id_, index)
 
 
 class MappingChoiceField(forms.ModelChoiceField[MappingDefinition]):

@@ -10,38 +10,9 @@ from django import forms
 
 from saferplaces.governance.catalogue import TEMPLATES, Purpose
 from saferplaces.governance.models import SharingAgreement
-from saferplaces.govuk import GovukFormMixin
+from saferplaces.govuk import GovukCheckboxes, GovukFormMixin, GovukRadios, date_widget
 from saferplaces.partnership.models import Group, Organisation, Place
 from saferplaces.partnership.models.groups import GroupKind
-
-
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class GovukRadios(forms.RadioSelect):
-    """GOV.UK radios; the first radio's id is the field's (``id_purpose``), so the error
-    summary's link reaches it."""
-
-    template_name = "governance/widgets/radios.html"
-    option_template_name = "governance/widgets/radio_option.html"
-
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        if index is None or str(index) == "0":
-            return id_
-        return super().id_for_label(id_, index)
-
-
-class GovukCheckboxes(forms.CheckboxSelectMultiple):
-    """GOV.UK checkboxes; the first box's id is the field's, as for `GovukRadios`."""
-
-    template_name = "governance/widgets/checkboxes.html"
-    option_template_name = "governance/widgets/checkbox_option.html"
-
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        if index is None or str(index) == "0":
-            return id_
-        return super().id_for_label(id_, index)
 
 
 class PlaceChoiceField(forms.ModelChoiceField[Place]):
@@ -83,7 +54,7 @@ class NewAgreementForm(GovukFormMixin, forms.Form):
     )
     starts_on = forms.DateField(
         label="Start date",
-        widget=_date_widget(),
+        widget=date_widget(),
         help_text="It runs for a year from this day; review it before then",
         error_messages={
             "required": "Enter the date the agreement starts",
@@ -176,13 +147,13 @@ class TrailFilterForm(GovukFormMixin, forms.Form):
     date_from = forms.DateField(
         label="From",
         required=False,
-        widget=_date_widget(),
+        widget=date_widget(),
         error_messages={"invalid": "From must be a real date, for example 1 April 2026"},
     )
     date_to = forms.DateField(
         label="To",
         required=False,
-        widget=_date_widget(),
+        widget=date_widget(),
         error_messages={"invalid": "To must be a real date, for example 30 April 2026"},
     )
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

@@ -8,14 +8,10 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from saferplaces.govuk import GovukFormMixin
+from saferplaces.govuk import GovukFormMixin, date_widget
 from saferplaces.partnership.models import AgendaItem, Group, Meeting, Person
 from saferplaces.partnership.models.escalations import EscalationStatus
 from saferplaces.partnership.models.meetings import ActionStatus, MeetingStatus
-
-
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PersonChoiceField(forms.ModelChoiceField[Person]):
@@ -30,7 +26,7 @@ class MeetingForm(GovukFormMixin, forms.Form):
         help_text="For example, Monthly meeting",
     )
     date = forms.DateField(
-        widget=_date_widget(),
+        widget=date_widget(),
         error_messages={
             "required": "Enter the date of the meeting",
             "invalid": "Date of the meeting must be a real date",
@@ -71,7 +67,7 @@ class ActionForm(GovukFormMixin, forms.Form):
     )
     due_date = forms.DateField(
         label="Due date",
-        widget=_date_widget(),
+        widget=date_widget(),
         error_messages={"required": "Enter a due date", "invalid": "Due date must be a real date"},
     )
     meeting = forms.ModelChoiceField(
