@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "saferplaces.casework",
     "saferplaces.asb_case_reviews",
     "saferplaces.death_reviews",
+    "saferplaces.strategy",
 ]
 
 MIDDLEWARE = [

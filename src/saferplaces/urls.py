@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("saferplaces.casework.urls")),
     path("", include("saferplaces.asb_case_reviews.urls")),
     path("", include("saferplaces.death_reviews.urls")),
+    path("", include("saferplaces.strategy.urls")),
 ]

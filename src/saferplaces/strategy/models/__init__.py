@@ -1,0 +1,1 @@
+"""The strategy models: assessments (assessment.py) and plans (plans.py)."""
