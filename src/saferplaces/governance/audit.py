@@ -64,8 +64,11 @@ HASHED = (
 )  # fmt: skip
 
 
-def _micros(at: datetime.datetime) -> int:
-    """Microseconds since 1970 UTC; a naive time is UTC (as SQLite's cursor returns it)."""
+def _micros(at: datetime.datetime | int) -> int:
+    """Microseconds since 1970 UTC; a naive time is UTC (as SQLite's cursor returns it); a
+    number is already microseconds (as PostgreSQL gives them to `verify`)."""
+    if isinstance(at, int):
+        return at
     if at.tzinfo is None:
         return (at - NAIVE_EPOCH) // MICROSECOND
     return (at - EPOCH) // MICROSECOND
@@ -172,7 +175,13 @@ def _rows(chunk: int = 20_000) -> Iterator[tuple[Any, ...]]:
     ORM's per-row conversions would double the time over a million events)."""
     quote = connection.ops.quote_name
     table = quote(AuditEvent._meta.db_table)
-    sql = f"SELECT {', '.join(map(quote, FIELDS))} FROM {table} ORDER BY {quote('seq')}"  # noqa: S608 - names only
+    columns = [quote(name) for name in FIELDS]
+    if connection.vendor == "postgresql":  # let the server give microseconds and JSON text:
+        at, before, after = (FIELDS.index(n) for n in ("at", "before", "after"))
+        columns[at] = f"(EXTRACT(EPOCH FROM {columns[at]}) * 1000000)::bigint"
+        columns[before] = f"{columns[before]}::text"
+        columns[after] = f"{columns[after]}::text"  # half the time psycopg takes to parse them
+    sql = f"SELECT {', '.join(columns)} FROM {table} ORDER BY {quote('seq')}"  # noqa: S608 - names only
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql)
         while rows := cursor.fetchmany(chunk):
