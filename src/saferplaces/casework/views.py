@@ -67,9 +67,10 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     rows = [(panel, Case.objects.filter(panel=panel).cohort_figures()) for panel in panels]
     for panel, _ in rows:
+        access = require_panel_access(request.user, panel.group)
         audit.record(
-            audit.Actor(request.user, "", client_address(request)), AuditAction.VIEW,
-            "panel", panel.group.slug, f"Listed {panel}: cohort figures",
+            _actor(request, access), AuditAction.VIEW, "panel", panel.group.slug,
+            f"Listed {panel}: cohort figures",
         )  # fmt: skip
     return render(
         request,
