@@ -10,3 +10,4 @@ from saferplaces.strategy.models.assessment import (  # noqa: F401
     StrategicAssessment,
     SurveyResult,
 )
+from saferplaces.strategy.models.plans import *  # noqa: F403
