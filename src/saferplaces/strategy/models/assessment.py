@@ -81,7 +81,9 @@ class SurveyResult(models.Model):
     question = models.CharField(max_length=500)
     area = models.CharField(max_length=200)
     response = models.CharField(max_length=300, blank=True)
-    share = models.FloatField(help_text="Percentage of respondents, 0 to 100")
+    share = models.FloatField(
+        null=True, blank=True, help_text="Percentage of respondents, 0 to 100 (empty: no data)"
+    )
     base = models.PositiveIntegerField(help_text="Number of respondents who answered")
     source_file = models.CharField(max_length=255, blank=True)
     line = models.PositiveIntegerField(null=True, blank=True)
@@ -110,6 +112,7 @@ class PriorityCandidate(models.Model):
     scores = models.JSONField(default=dict, help_text="criterion → score as derived")
     reasons = models.JSONField(default=dict, help_text="criterion → why that score")
     total = models.FloatField(null=True, blank=True)
+    tied = models.BooleanField(default=False)
     rank = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
@@ -130,8 +133,8 @@ class ScoreOverride(models.Model):
         PriorityCandidate, on_delete=models.CASCADE, related_name="overrides"
     )
     criterion = models.CharField(max_length=60)
-    original = models.FloatField(null=True, blank=True)
-    score = models.FloatField()
+    original = models.PositiveSmallIntegerField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField()
     reason = models.TextField()
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
