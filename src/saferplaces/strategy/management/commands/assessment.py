@@ -1,0 +1,62 @@
+"""saferplaces assessment build --place "West Lancashire" --year 2014/15 --output SA.docx
+
+Builds the strategic assessment of a place and year from the evidence held (creating the
+assessment and scoring its candidate priorities when it has none) and writes it as an
+editable Word document (.docx) or a PDF (.pdf), kept as the next version.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from saferplaces.evidence.scope import ScopeError, resolve_place
+from saferplaces.partnership.models import Place
+from saferplaces.strategy.assessments import (
+    AssessmentError,
+    build_version,
+    create_assessment,
+    score_candidates,
+)
+from saferplaces.strategy.gather import GatherError, assessment_period
+from saferplaces.strategy.models import StrategicAssessment
+
+
+class Command(BaseCommand):
+    help = "Build a place's strategic assessment for a year as Word or PDF."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        build = sub.add_parser("build", help="write the assessment to a .docx or .pdf file")
+        build.add_argument("--place", required=True, help="a place name or ONS code")
+        build.add_argument("--year", required=True, help="a financial year such as 2014/15")
+        build.add_argument("--output", required=True, help="FILE.docx or FILE.pdf")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        out = Path(options["output"])
+        fmt = out.suffix.lower().lstrip(".")
+        if fmt not in ("docx", "pdf"):
+            raise CommandError(f"{out.name}: the output must end .docx or .pdf")
+        try:
+            place = resolve_place(options["place"]).place
+            period = assessment_period(options["year"])
+        except (Place.DoesNotExist, Place.MultipleObjectsReturned, ScopeError,
+                GatherError) as exc:  # fmt: skip
+            raise CommandError(str(exc)) from None
+        try:
+            a = StrategicAssessment.objects.filter(place=place, year=period.label).first()
+            if a is None:
+                a = create_assessment(None, place, period.label)
+            if not a.candidates.exists() and not a.signed_off:
+                score_candidates(None, a)
+            version = build_version(None, a, fmt)
+        except AssessmentError as exc:
+            raise CommandError(str(exc)) from None
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(settings.DOCUMENTS_DIR) / version.file, out)
+        self.stdout.write(f"Wrote {out} ({a}, version {version.number}, {a.get_status_display()})")
