@@ -1,4 +1,26 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from saferplaces.strategy import plan_views
 
 app_name = "strategy"
 urlpatterns: list[URLPattern] = []
+
+# Plans and the county Community Safety Agreement (plan_views.py)
+P = "places/<slug:place>/plans/"
+urlpatterns += [
+    path(P, plan_views.plan_list, name="plans"),
+    path(f"{P}new/", plan_views.plan_new, name="plan_new"),
+    path(f"{P}objectives/", plan_views.objectives, name="plan_objectives"),
+    path(f"{P}<int:pk>/", plan_views.plan_detail, name="plan"),
+    path(f"{P}<int:pk>/edit/", plan_views.plan_edit, name="plan_edit"),
+    path(f"{P}<int:pk>/add/<slug:what>/", plan_views.plan_add, name="plan_add"),
+    path(
+        f"{P}<int:pk>/priorities/<int:priority>/",
+        plan_views.priority_edit,
+        name="plan_priority_edit",
+    ),
+    path(f"{P}<int:pk>/approve/", plan_views.plan_approve, name="plan_approve"),
+    path(f"{P}<int:pk>/matrix/", plan_views.plan_matrix, name="plan_matrix"),
+    path(f"{P}<int:pk>/plan.docx", plan_views.plan_docx, name="plan_docx"),
+    path(f"{P}<int:pk>/plan.pdf", plan_views.plan_pdf, name="plan_pdf"),
+]
