@@ -312,3 +312,42 @@ def test_objectives_register_page(world: World) -> None:
     page = Client().get(url)
     assert "Protect the vulnerable" in page.content.decode() and b"<form method" not in page.content
     assert Client().post(url, {"title": "X"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_list_edit_and_priority_edit_pages(world: World) -> None:
+    """An officer lists a place's plans, edits a plan's vision and maps a priority to an
+    objective through its page; signed out, the list shows only approved plans."""
+    county = county_plan(world)
+    local = district_plan(world, county)
+    objective = svc.upsert_objective(None, place=world.county, reference="1", title="Cut crime")
+    officer = client_for(make_person("olu", world.council, first_name="Olu"))
+    listing = officer.get(reverse("strategy:plans", args=[world.district.slug]))
+    assert listing.status_code == 200 and local.title in listing.content.decode()
+    assert (
+        local.title
+        not in Client().get(reverse("strategy:plans", args=[world.district.slug])).content.decode()
+    )
+    edit = reverse("strategy:plan_edit", args=[world.district.slug, local.pk])
+    assert officer.get(edit).status_code == 200
+    form = {"title": local.title, "period_label": "2015/16", "starts_on": "2015-04-01",
+            "ends_on": "2016-03-31", "vision": "Safest borough"}  # fmt: skip
+    assert officer.post(edit, form).status_code == 302
+    local.refresh_from_db()
+    assert local.vision == "Safest borough"
+    priority = local.priorities.get(title="Reducing Reoffending")
+    url = reverse("strategy:plan_priority_edit", args=[world.district.slug, local.pk, priority.pk])
+    page = officer.get(url)
+    assert (
+        page.status_code == 200
+        and "Police and Crime Commissioner objectives" in page.content.decode()
+    )
+    response = officer.post(url, {"title": "Reducing Reoffending", "indicator_keys": ["all-crime"],
+                                  "objectives": [str(objective.pk)]})  # fmt: skip
+    assert response.status_code == 302
+    assert list(priority.objectives.all()) == [objective]
+    detail = officer.get(reverse("strategy:plan", args=[world.district.slug, local.pk]))
+    doc = lxml.html.fromstring(detail.content)
+    regard = [dd.text_content().strip() for dd in doc.xpath('//*[@data-testid="regard"]')]
+    assert "1. Cut crime" in regard
+    assert "Feeds the county priority" in detail.content.decode()

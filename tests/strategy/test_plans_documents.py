@@ -7,6 +7,7 @@ import datetime
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from docx import Document
@@ -122,3 +123,14 @@ def test_demo_loads_the_csa_and_west_lancashire_idempotently(fast_passwords: Non
     others = [r for r in matrix.rows if r is not row]
     assert others and all(r.plan is None for r in others)
     assert Place.objects.get(slug="west-lancashire") in [r.district for r in matrix.rows]
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="county"))
+    wl = Plan.objects.get(place__slug="west-lancashire")
+    for url in [
+        reverse("strategy:plan", args=[csa.place.slug, csa.pk]),
+        reverse("strategy:plan_matrix", args=[csa.place.slug, csa.pk]),
+        reverse("strategy:plan", args=["west-lancashire", wl.pk]),
+        reverse("strategy:plans", args=["west-lancashire"]),
+    ]:
+        assert client.get(url).status_code == 200, url
