@@ -4,6 +4,7 @@ of the agreement's table, the county matrix against the district plans, who may 
 from __future__ import annotations
 
 import datetime
+import time
 
 import lxml.html
 import pytest
@@ -11,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from saferplaces.partnership import services as group_services
 from saferplaces.partnership.models.activity import ActivityEvent
+from saferplaces.partnership.models.groups import GroupKind
 from saferplaces.partnership.models.people import PersonRole
 from saferplaces.partnership.models.places import PlaceKind
 from saferplaces.partnership.services import upsert_place
@@ -351,3 +354,31 @@ def test_list_edit_and_priority_edit_pages(world: World) -> None:
     regard = [dd.text_content().strip() for dd in doc.xpath('//*[@data-testid="regard"]')]
     assert "1. Cut crime" in regard
     assert "Feeds the county priority" in detail.content.decode()
+
+
+@pytest.mark.django_db
+def test_county_matrix_for_fourteen_districts_is_quick(world: World) -> None:
+    """Given 14 districts each with a plan of five priorities and a strategy group, When
+    the county matrix is built, Then it takes well under 2 seconds and every district's
+    route reaches the county strategy group."""
+    county = county_plan(world)
+    district_plan(world, county)
+    for i in range(13):
+        place = upsert_place(None, slug=f"district-{i}", name=f"District {i:02d}",
+                             kind=PlaceKind.DISTRICT, parent=world.area,
+                             lad_code=f"E0788{i:04d}")  # fmt: skip
+        group_services.upsert_group(None, slug=f"district-{i}-exec", name=f"District {i} Exec",
+                                    kind=GroupKind.STRATEGY, place=place,
+                                    parent=world.area_group)  # fmt: skip
+        plan = svc.create_plan(None, place=place, kind=PlanKind.PARTNERSHIP, title=f"P{i}",
+                               period_label="2015/16", starts_on=D(2015, 4, 1),
+                               ends_on=D(2016, 3, 31))  # fmt: skip
+        for title in (ASB, "Violent Crime", "Burglary", "Road Safety", f"Local {i}"):
+            svc.add_priority(None, plan, title=title)
+    started = time.perf_counter()
+    matrix = svc.county_matrix(county)
+    elapsed = time.perf_counter() - started
+    assert len(matrix.rows) == 14 and elapsed < 2.0
+    assert matrix.totals == [13, 1, 14]
+    assert matrix.uncovered_count == 13 * 3 + 1
+    assert all(r.route[-1] == world.county_group for r in matrix.rows)

@@ -120,6 +120,7 @@ def test_demo_loads_the_csa_and_west_lancashire_idempotently(fast_passwords: Non
     assert [g.name for g in row.route] == [
         "West Lancashire CSP Executive Group", "South Area Community Safety Steering Group",
         "Lancashire Community Safety Strategy Group"]  # fmt: skip
+    assert len(matrix.rows) == 14  # the county's 12 districts and the two unitaries in its areas
     others = [r for r in matrix.rows if r is not row]
     assert others and all(r.plan is None for r in others)
     assert Place.objects.get(slug="west-lancashire") in [r.district for r in matrix.rows]

@@ -25,7 +25,7 @@ from saferplaces.evidence.figures import indicator_set
 from saferplaces.evidence.scope import district_places
 from saferplaces.partnership.models import Group, Place
 from saferplaces.partnership.models.groups import GroupKind
-from saferplaces.partnership.models.places import lookup_key
+from saferplaces.partnership.models.places import PlaceKind, lookup_key
 from saferplaces.partnership.services import Actor, record_event
 from saferplaces.strategy.models.plans import (
     ContributoryFactor,
@@ -400,9 +400,15 @@ def district_plan(district: Place, county_plan: Plan) -> Plan | None:
 
 
 def matrix_districts(county_plan: Plan) -> list[Place]:
-    """The districts the county plan's place covers, and any other district whose plan
-    links a priority to it."""
+    """The districts the county plan's place covers; the districts of any area (an area
+    steering group's area, such as North Lancashire) that takes in one of them, so that
+    unitary districts in the same two-tier structure (Blackpool, Blackburn with Darwen)
+    are read too; and any other district whose plan links a priority to the county plan."""
     districts = {d.pk: d for d in district_places(county_plan.place)}
+    areas = Place.objects.filter(kind=PlaceKind.AREA, members__in=list(districts)).distinct()
+    for area in areas:
+        for d in district_places(area):
+            districts.setdefault(d.pk, d)
     linked = Place.objects.filter(plans__priorities__county_priority__plan=county_plan).distinct()
     for d in linked:
         districts.setdefault(d.pk, d)
@@ -432,7 +438,7 @@ def county_matrix(county_plan: Plan) -> CountyMatrix:
         row = DistrictRow(district=district, plan=plan, route=escalation_route(district))
         held: dict[int, list[tuple[PlanPriority, str]]] = {}
         if plan is not None:
-            for local in plan.priorities.all():
+            for local in plan.priorities.select_related("county_priority"):
                 target, how = _held(local, county_plan, by_key)
                 if target is None:
                     row.uncovered.append(Uncovered(local, _related(local.title, county_items)))
