@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from saferplaces.strategy import plan_views
+from saferplaces.strategy import assessment_views, plan_views
 
 app_name = "strategy"
 urlpatterns: list[URLPattern] = []
@@ -23,4 +23,27 @@ urlpatterns += [
     path(f"{P}<int:pk>/matrix/", plan_views.plan_matrix, name="plan_matrix"),
     path(f"{P}<int:pk>/plan.docx", plan_views.plan_docx, name="plan_docx"),
     path(f"{P}<int:pk>/plan.pdf", plan_views.plan_pdf, name="plan_pdf"),
+]
+
+# Strategic assessments (assessment_views.py)
+A = "places/<slug:place>/assessments/"
+urlpatterns += [
+    path(A, assessment_views.assessment_list, name="assessments"),
+    path(f"{A}new/", assessment_views.assessment_new, name="assessment_new"),
+    path(f"{A}<int:pk>/", assessment_views.assessment_detail, name="assessment"),
+    path(f"{A}<int:pk>/sections/new/", assessment_views.section_new, name="assessment_section"),
+    path(f"{A}<int:pk>/survey/", assessment_views.survey_upload, name="assessment_survey"),
+    path(f"{A}<int:pk>/score/", assessment_views.score, name="assessment_score"),
+    path(
+        f"{A}<int:pk>/candidates/<int:candidate>/override/",
+        assessment_views.override,
+        name="assessment_override",
+    ),
+    path(f"{A}<int:pk>/sign-off/", assessment_views.sign_off, name="assessment_sign_off"),
+    path(f"{A}<int:pk>/build/<str:fmt>/", assessment_views.build, name="assessment_build"),
+    path(
+        f"{A}<int:pk>/documents/<int:version>/",
+        assessment_views.download,
+        name="assessment_download",
+    ),
 ]
