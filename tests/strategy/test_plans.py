@@ -152,8 +152,9 @@ def test_county_matrix_against_the_district_plans(world: World) -> None:
     assert [c.held for c in row.cells] == [False, True, True]
     assert [c.how for c in row.cells] == ["", "title", "linked"]
     assert [u.priority.title for u in row.uncovered] == ["Reducing Reoffending"]
-    assert row.uncovered[0].related == ("Reoffending",)
+    assert row.uncovered[0].related == ("Reoffending (contributory factor)",)
     assert row.route == [world.executive, world.area_group, world.county_group]
+    assert not row.route_from_area
     assert matrix.totals == [0, 1, 1] and matrix.uncovered_count == 1
     # every district priority is in exactly one place: a cell or the uncovered list
     placed = [p for c in row.cells for p in c.held_by] + [u.priority for u in row.uncovered]

@@ -123,6 +123,12 @@ def test_demo_loads_the_csa_and_west_lancashire_idempotently(fast_passwords: Non
     assert len(matrix.rows) == 14  # the county's 12 districts and the two unitaries in its areas
     others = [r for r in matrix.rows if r is not row]
     assert others and all(r.plan is None for r in others)
+    blackpool = next(r for r in others if r.district.name == "Blackpool")
+    assert blackpool.route_from_area
+    assert [g.name for g in blackpool.route] == [
+        "North Area Community Safety Steering Group",
+        "Lancashire Community Safety Strategy Group",
+    ]
     assert Place.objects.get(slug="west-lancashire") in [r.district for r in matrix.rows]
 
     client = Client()

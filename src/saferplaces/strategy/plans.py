@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 
 from saferplaces.evidence.figures import indicator_set
 from saferplaces.evidence.scope import district_places
@@ -366,6 +367,8 @@ class DistrictRow:
     uncovered: list[Uncovered] = field(default_factory=list)
     route: list[Group] = field(default_factory=list)
     """The district's strategy group, then its escalation line up to the county group."""
+    route_from_area: bool = False
+    """No strategy group is recorded for the district: the route starts at its area's."""
 
 
 @dataclass
@@ -415,11 +418,20 @@ def matrix_districts(county_plan: Plan) -> list[Place]:
     return sorted(districts.values(), key=lambda d: d.name)
 
 
-def escalation_route(district: Place) -> list[Group]:
+def escalation_route(district: Place) -> tuple[list[Group], bool]:
     """The district's strategy group and its escalation line (area steering group, county
-    strategy group); empty when the district has no strategy group recorded."""
+    strategy group), and False. A district with no strategy group recorded: the steering
+    group of an area that takes it in and its line, and True; ([], True) when none."""
     group = Group.objects.filter(place=district, kind=GroupKind.STRATEGY).order_by("name").first()
-    return [group, *group.escalation_line()] if group else []
+    if group is not None:
+        return [group, *group.escalation_line()], False
+    area_group = (
+        Group.objects.filter(kind=GroupKind.AREA_STEERING)
+        .filter(Q(place__members=district) | Q(place__children=district))
+        .order_by("name")
+        .first()
+    )
+    return ([area_group, *area_group.escalation_line()] if area_group else []), True
 
 
 def county_matrix(county_plan: Plan) -> CountyMatrix:
@@ -429,13 +441,20 @@ def county_matrix(county_plan: Plan) -> CountyMatrix:
     priorities = list(county_plan.priorities.all())
     by_key = {title_key(p.title): p for p in priorities}
     county_items = [
-        *county_plan.factors.values_list("title", flat=True),
-        *county_plan.requirements.values_list("title", flat=True),
+        *(
+            f"{t} (contributory factor)"
+            for t in county_plan.factors.values_list("title", flat=True)
+        ),
+        *(
+            f"{t} (statutory requirement)"
+            for t in county_plan.requirements.values_list("title", flat=True)
+        ),
     ]
     rows = []
     for district in matrix_districts(county_plan):
         plan = district_plan(district, county_plan)
-        row = DistrictRow(district=district, plan=plan, route=escalation_route(district))
+        route, from_area = escalation_route(district)
+        row = DistrictRow(district=district, plan=plan, route=route, route_from_area=from_area)
         held: dict[int, list[tuple[PlanPriority, str]]] = {}
         if plan is not None:
             for local in plan.priorities.select_related("county_priority"):
@@ -463,5 +482,11 @@ def _held(
 
 
 def _related(title: str, county_items: Sequence[str]) -> tuple[str, ...]:
+    """County items (labelled "Title (kind)") whose title the local title contains."""
     key = title_key(title)
-    return tuple(t for t in county_items if title_key(t) and title_key(t) in key)
+    found = []
+    for item in county_items:
+        item_key = title_key(item.rsplit(" (", 1)[0])
+        if item_key and item_key in key:
+            found.append(item)
+    return tuple(found)
