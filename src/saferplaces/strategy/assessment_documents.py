@@ -22,7 +22,13 @@ from weasyprint.urls import URLFetcher
 
 from saferplaces.insight.compare import IndicatorResult
 from saferplaces.insight.prioritise import RankedIssue
-from saferplaces.strategy.assessments import CRITERIA, margin_of_error, ranked, weights
+from saferplaces.strategy.assessments import (
+    CRITERIA,
+    NEUTRAL,
+    margin_of_error,
+    ranked,
+    weights,
+)
 from saferplaces.strategy.gather import Gathered, gather
 from saferplaces.strategy.models import StrategicAssessment
 
@@ -133,6 +139,57 @@ def indicator_chart(results: Sequence[IndicatorResult], g: Gathered) -> Figure |
     return Figure(spec, alt, f"Counts by indicator, {g.previous_period.label} and {g.year}")
 
 
+def trend_chart(g: Gathered) -> Figure | None:
+    """The headline indicator month by month with its control limits (months with no
+    data left as gaps, never drawn as 0)."""
+    head = g.perf.headline
+    points = [p for p in g.perf.series.get(head.indicator, []) if p.count is not None]
+    if len(points) < 3:
+        return None
+    values = [{"month": f"{p.month}-01", "count": p.count, "mean": round(p.mean, 1),
+               "upper": round(p.upper, 1), "lower": round(max(p.lower, 0.0), 1)}
+              for p in points]  # fmt: skip
+    x = {"field": "month", "type": "temporal", "title": None,
+         "axis": {"format": "%b %Y", "labelAngle": -45}}  # fmt: skip
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": 440, "height": 220, "data": {"values": values},
+        "layer": [
+            {"mark": {"type": "area", "opacity": 0.15, "color": "#1d70b8"},
+             "encoding": {"x": x, "y": {"field": "lower", "type": "quantitative"},
+                          "y2": {"field": "upper"}}},
+            {"mark": {"type": "line", "strokeDash": [4, 3], "color": "#505a5f"},
+             "encoding": {"x": x, "y": {"field": "mean", "type": "quantitative"}}},
+            {"mark": {"type": "line", "point": True, "color": "#003078"},
+             "encoding": {"x": x, "y": {"field": "count", "type": "quantitative",
+                                        "title": head.unit.capitalize()}}},
+        ],
+        "config": {"font": "Liberation Sans", "view": {"stroke": None}},
+    }  # fmt: skip
+    first, last = points[0], points[-1]
+    alt = (f"Line chart of {head.name} each month from {first.month} ({first.count:,}) to "
+           f"{last.month} ({last.count:,}), with its average and control limits")  # fmt: skip
+    return Figure(spec, alt, f"{head.name} by month, with the average and the limits of "
+                             "normal variation (shaded)")  # fmt: skip
+
+
+def headline_reasons(issues: Sequence[RankedIssue]) -> list[str]:
+    """Each recommended issue with the reasons that set it apart (scores off the middle
+    of the scale, and every override)."""
+    out = []
+    for r in issues:
+        key = [c for c in r.contributions if c.score != NEUTRAL or c.override is not None]
+        why = "; ".join(
+            f"{c.label} {c.score}: {c.reason}"
+            + (f" (changed by {c.override.by})" if c.override is not None else "")
+            for c in key
+        )
+        out.append(
+            f"{r.position}. {r.issue} (score {r.total:g}): {why or 'no score off the middle'}"
+        )
+    return out
+
+
 def ranked_rows(issues: Sequence[RankedIssue]) -> list[list[str]]:
     return [
         [str(r.position), r.issue + (" (tied)" if r.tied else ""), n(r.total, 1),
@@ -170,11 +227,12 @@ def blocks(a: StrategicAssessment, g: Gathered) -> list[Block]:
         Heading("Recommended priorities"),
     ]  # fmt: skip
     issues = ranked(a) if a.candidates.exists() else []
-    top = reasons_for(issues[:RECOMMENDED])
+    top = headline_reasons(issues[:RECOMMENDED])
     if top:
         out.append(Para(
             "Ranked by the prioritisation matrix (the sum of each score times its "
-            "criterion's weight; the reason for every score is given):"
+            "criterion's weight). The reasons shown are the scores off the middle of the "
+            "scale; every score's reason is in the prioritisation matrix below:"
         ))  # fmt: skip
         out.append(Bullets(top, numbered=False))
     else:
@@ -184,9 +242,9 @@ def blocks(a: StrategicAssessment, g: Gathered) -> list[Block]:
         out.append(Para(f"Change since the last assessment ({g.last_assessment}) is shown "
                         f"as the change on {g.previous_period.label}."))  # fmt: skip
     out += [Heading("Levels and trends"), indicator_table(g.results, g)]
-    chart = indicator_chart(g.results, g)
-    if chart:
-        out.append(chart)
+    for chart in (indicator_chart(g.results, g), trend_chart(g)):
+        if chart:
+            out.append(chart)
     like = [r for r in g.results if r.like_for_like is not None]
     for r in like:
         lf = r.like_for_like
