@@ -383,3 +383,15 @@ def test_county_matrix_for_fourteen_districts_is_quick(world: World) -> None:
     assert matrix.totals == [13, 1, 14]
     assert matrix.uncovered_count == 13 * 3 + 1
     assert all(r.route[-1] == world.county_group for r in matrix.rows)
+
+
+@pytest.mark.django_db
+def test_admin_pages(world: World) -> None:
+    """Staff can open plans and objectives in the Django admin."""
+    county = county_plan(world)
+    person = make_person("sam", world.council, first_name="Sam", staff=True)
+    person.user.is_superuser = True
+    person.user.save()
+    staff = client_for(person)
+    assert staff.get(reverse("admin:strategy_plan_change", args=[county.pk])).status_code == 200
+    assert staff.get(reverse("admin:strategy_policingobjective_changelist")).status_code == 200
