@@ -395,3 +395,25 @@ def test_admin_pages(world: World) -> None:
     staff = client_for(person)
     assert staff.get(reverse("admin:strategy_plan_change", args=[county.pk])).status_code == 200
     assert staff.get(reverse("admin:strategy_policingobjective_changelist")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_approved_plan_is_reopened_before_it_changes(world: World) -> None:
+    """Given an approved plan, When an officer tries to add to it, Then it is refused with
+    a message; When the officer reopens it with a reason, Then it is a draft again (the
+    reason logged) and may be changed."""
+    plan = county_plan(world)
+    svc.approve_plan(None, plan, approved_on=D(2014, 12, 4))
+    with pytest.raises(ValidationError, match="reopen it"):
+        svc.add_factor(None, plan, title="Health")
+    officer = client_for(make_person("olu", world.council, first_name="Olu"))
+    add = reverse("strategy:plan_add", args=[world.county.slug, plan.pk, "factor"])
+    refused = officer.post(add, {"title": "Health"})
+    assert refused.status_code == 400 and "reopen it as a draft" in refused.content.decode()
+    reopen = reverse("strategy:plan_reopen", args=[world.county.slug, plan.pk])
+    assert officer.post(reopen, {"reason": ""}).status_code == 400
+    assert officer.post(reopen, {"reason": "Delegated amendment"}).status_code == 302
+    plan.refresh_from_db()
+    assert not plan.is_approved and plan.approved_on is None
+    assert ActivityEvent.objects.filter(verb="reopened", summary__contains="Delegated").exists()
+    assert officer.post(add, {"title": "Health"}).status_code == 302

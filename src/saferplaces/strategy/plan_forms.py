@@ -145,6 +145,15 @@ class ApproveForm(GovukFormMixin, forms.Form):
     )
 
 
+class ReopenForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is the plan being reopened?",
+        max_length=200,
+        error_messages={"required": "Enter why the plan is being reopened"},
+        help_text="For example, amendment agreed by the Cabinet Member under delegated authority",
+    )
+
+
 class ObjectiveForm(GovukFormMixin, forms.Form):
     reference = forms.CharField(
         label="Reference (optional)", required=False, max_length=20, help_text="For example 1"

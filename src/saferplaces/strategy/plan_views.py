@@ -34,6 +34,7 @@ from saferplaces.strategy.plan_forms import (
     OutcomeForm,
     PlanForm,
     PriorityForm,
+    ReopenForm,
     RequirementForm,
 )
 
@@ -117,6 +118,7 @@ def plan_detail(request: HttpRequest, place: str, pk: int) -> HttpResponse:
             "o": o,
             "ancestors": [*plan.place.ancestors(), plan.place],
             "can_edit": can_edit_plans(request.user) and not plan.is_approved,
+            "can_reopen": can_edit_plans(request.user) and plan.is_approved,
             "dashboard": reverse("dashboard", args=[plan.place.slug]),
         },
     )
@@ -273,6 +275,29 @@ def plan_approve(request: HttpRequest, place: str, pk: int) -> HttpResponse:
         back=_plan_url(plan), button="Record approval",
         lead="An approved plan is published: anyone may read it. It can no longer be edited.",
         status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def plan_reopen(request: HttpRequest, place: str, pk: int) -> HttpResponse:
+    _require_editor(request)
+    plan = _plan(request, place, pk)
+    form = ReopenForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _write_or_error(
+            form,
+            lambda: services.reopen_plan(request.user, plan, reason=form.cleaned_data["reason"]),
+        )
+    ):
+        messages.success(request, f"{plan.title} reopened as a draft")
+        return redirect(_plan_url(plan))
+    return _form_page(
+        request, form, title="Reopen the plan as a draft", caption=plan.title,
+        back=_plan_url(plan), button="Reopen as a draft",
+        lead="A draft is no longer published: only signed-in users may read it until it is "
+        "approved again.", status=400 if form.errors else 200,
     )  # fmt: skip
 
 

@@ -116,6 +116,7 @@ def edit_plan(actor: Actor, plan: Plan, **values: Any) -> Plan:
     bad = set(values) - set(PLAN_FIELDS)
     if bad:
         raise ValueError(f"Not editable here: {', '.join(sorted(bad))}")
+    _draft(plan)
     changed = [k for k, v in values.items() if getattr(plan, k) != v]
     if changed:
         for k in changed:
@@ -166,7 +167,30 @@ def approve_plan(actor: Actor, plan: Plan, *, approved_on: datetime.date, note: 
     return plan
 
 
+@transaction.atomic
+def reopen_plan(actor: Actor, plan: Plan, *, reason: str) -> Plan:
+    """Return an approved plan to draft to amend it (a county agreement is "a living
+    document"), with the reason recorded in the activity log."""
+    if not plan.is_approved:
+        raise ValidationError("This plan is already a draft")
+    if not reason.strip():
+        raise ValidationError("Enter why the plan is being reopened")
+    plan.status = PlanStatus.DRAFT
+    plan.approved_on = None
+    plan.approved_by = None
+    plan.approval_note = ""
+    _save(plan)
+    record_event(actor, "reopened", plan, f"Plan {plan.title} reopened as a draft: {reason}")
+    return plan
+
+
 # Items of a plan ---------------------------------------------------------------------------
+
+
+def _draft(plan: Plan) -> None:
+    """Refuse to change an approved plan: reopen it first (`reopen_plan`)."""
+    if plan.is_approved:
+        raise ValidationError(f"{plan.title} is approved: reopen it as a draft before changing it")
 
 
 def _next_order(qs: models.QuerySet[Any]) -> int:
@@ -185,6 +209,7 @@ def add_priority(
     county_priority: PlanPriority | None = None,
     order: int | None = None,
 ) -> PlanPriority:
+    _draft(plan)
     _check_county_link(plan, county_priority)
     priority = _save(
         PlanPriority(
@@ -210,6 +235,7 @@ def edit_priority(
     indicator_keys: Sequence[str],
     county_priority: PlanPriority | None,
 ) -> PlanPriority:
+    _draft(priority.plan)
     _check_county_link(priority.plan, county_priority)
     before = (priority.title, priority.description, priority.indicator_keys,
               priority.county_priority_id)  # fmt: skip
@@ -238,6 +264,7 @@ def _check_county_link(plan: Plan, county_priority: PlanPriority | None) -> None
 def add_factor(
     actor: Actor, plan: Plan, *, title: str, description: str = ""
 ) -> ContributoryFactor:
+    _draft(plan)
     factor = _save(
         ContributoryFactor(
             plan=plan, title=title, description=description,
@@ -251,6 +278,7 @@ def add_factor(
 @transaction.atomic
 def add_outcome(actor: Actor, plan: Plan, *, text: str, number: int | None = None) -> SharedOutcome:
     """A shared outcome, numbered next unless `number` is given."""
+    _draft(plan)
     if number is None:
         number = (plan.outcomes.aggregate(m=models.Max("number"))["m"] or 0) + 1
     if plan.outcomes.filter(number=number).exists():
@@ -264,6 +292,7 @@ def add_outcome(actor: Actor, plan: Plan, *, text: str, number: int | None = Non
 def add_requirement(
     actor: Actor, plan: Plan, *, title: str, description: str = ""
 ) -> StatutoryRequirement:
+    _draft(plan)
     requirement = _save(
         StatutoryRequirement(
             plan=plan, title=title, description=description,
@@ -323,6 +352,7 @@ def map_priority_objectives(
     if wanted - allowed:
         raise ValidationError("Choose objectives of the policing body for this plan's area")
     if wanted != set(priority.objectives.values_list("pk", flat=True)):
+        _draft(priority.plan)
         priority.objectives.set(wanted)
         names = ", ".join(str(o) for o in PolicingObjective.objects.filter(pk__in=wanted)) or "none"
         record_event(actor, "mapped", priority, f"Priority {priority.title} has regard to {names}")

@@ -20,6 +20,7 @@ urlpatterns += [
         name="plan_priority_edit",
     ),
     path(f"{P}<int:pk>/approve/", plan_views.plan_approve, name="plan_approve"),
+    path(f"{P}<int:pk>/reopen/", plan_views.plan_reopen, name="plan_reopen"),
     path(f"{P}<int:pk>/matrix/", plan_views.plan_matrix, name="plan_matrix"),
     path(f"{P}<int:pk>/plan.docx", plan_views.plan_docx, name="plan_docx"),
     path(f"{P}<int:pk>/plan.pdf", plan_views.plan_pdf, name="plan_pdf"),
