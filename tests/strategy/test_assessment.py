@@ -230,3 +230,30 @@ def test_cli_writes_both_formats(west_lancs: Place, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="financial year"):
         call_command("assessment", "build", "--place", "West Lancashire", "--year", "2014",
                      "--output", str(tmp_path / "x.pdf"))  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_cli_weighs_by_harm_when_given_weights(west_lancs: Place, tmp_path: Path) -> None:
+    """Given an ONS Crime Severity Score weights file and an offence mapping, when the
+    assessment is built with them, then the document names the weights and shows harm,
+    and the harm scores come from them; a bad weights file is refused by line."""
+    css = tmp_path / "css.csv"
+    css.write_text("Offence code,Offence,Weight\n28,Burglary in a dwelling,439\n"
+                   "45,Theft from a vehicle,47\n46,Shoplifting,25\n", encoding="utf-8")  # fmt: skip
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("offence_code,category\n28,burglary\n45,vehicle-crime\n"
+                       "46,shoplifting\n", encoding="utf-8")  # fmt: skip
+    out = tmp_path / "harm.docx"
+    call_command("assessment", "build", "--place", "West Lancashire", "--year", "2014/15",
+                 "--output", str(out), "--harm-weights", str(css), "--harm-year", "2020",
+                 "--offence-mapping", str(mapping), stdout=io.StringIO())  # fmt: skip
+    text = docx_text(out)
+    assert "ONS Crime Severity Score offence weights" in text
+    assert NO_HARM_WEIGHTS not in text and "Harm by category" in text
+    burglary = StrategicAssessment.objects.get().candidates.get(slug="burglary")
+    assert "ONS Crime Severity Score" in burglary.reasons["harm"]
+    css.write_text("Offence code,Offence,Weight\n28,Burglary,lots\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"css\.csv:2"):
+        call_command("assessment", "build", "--place", "West Lancashire", "--year", "2014/15",
+                     "--output", str(out), "--harm-weights", str(css), "--harm-year", "2020",
+                     "--offence-mapping", str(mapping))  # fmt: skip

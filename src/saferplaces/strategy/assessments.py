@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from saferplaces.insight.compare import IndicatorResult
+from saferplaces.insight.harm import HarmWeights
 from saferplaces.insight.prioritise import (
     DEFAULT_CRITERIA,
     SCORE_MAX,
@@ -293,10 +294,13 @@ def rank(a: StrategicAssessment) -> list[PriorityCandidate]:
 
 
 @transaction.atomic
-def score_candidates(actor: Actor, a: StrategicAssessment) -> list[PriorityCandidate]:
-    """(Re)score one candidate per indicator from the gathered evidence; overrides kept."""
+def score_candidates(
+    actor: Actor, a: StrategicAssessment, harm_weights: HarmWeights | None = None
+) -> list[PriorityCandidate]:
+    """(Re)score one candidate per indicator from the gathered evidence (harm by
+    ``harm_weights`` when given); overrides kept."""
     _draft(a)
-    g = gather(a.place, a.year)
+    g = gather(a.place, a.year, harm_weights)
     survey = list(a.survey_results.all())
     for r in g.results:
         derived = derive_scores(r, g.results, g, survey)
@@ -347,7 +351,9 @@ def _next_number(a: StrategicAssessment, fmt: str) -> int:
 
 
 @transaction.atomic
-def build_version(actor: Actor, a: StrategicAssessment, fmt: str) -> AssessmentVersion:
+def build_version(
+    actor: Actor, a: StrategicAssessment, fmt: str, harm_weights: HarmWeights | None = None
+) -> AssessmentVersion:
     """Write the assessment as a Word or PDF document under DOCUMENTS_DIR and keep it
     as the next version of that format."""
     from saferplaces.strategy.assessment_documents import write_document
@@ -358,7 +364,7 @@ def build_version(actor: Actor, a: StrategicAssessment, fmt: str) -> AssessmentV
     name = f"{a.place.slug}-{a.year.replace('/', '-')}-v{number}.{fmt}"
     relative = Path("assessments") / str(a.pk) / name
     path = Path(settings.DOCUMENTS_DIR) / relative
-    write_document(a, path)
+    write_document(a, path, gather(a.place, a.year, harm_weights))
     user = _user(actor)
     v = AssessmentVersion.objects.create(
         assessment=a, format=fmt, number=number, file=str(relative), created_by=user
