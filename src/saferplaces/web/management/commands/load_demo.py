@@ -24,7 +24,8 @@ from saferplaces.partnership.models import Group, Organisation, Person, Place
 
 
 def load_casework_demo() -> dict[str, int]:
-    """Panels, agreements and fictional cases; one ASB Case Review and one death review;
+    """Lancashire's Community Safety Agreement 2014/16 and West Lancashire's priorities;
+    panels, agreements and fictional cases; one ASB Case Review and one death review;
     the published two-factor secret for every demo person who may see casework."""
     from saferplaces.asb_case_reviews import demo as asb_demo
     from saferplaces.casework import demo as casework_demo
@@ -32,12 +33,13 @@ def load_casework_demo() -> dict[str, int]:
     from saferplaces.governance.access import has_casework_access
     from saferplaces.governance.two_factor_demo import ensure_demo_device
     from saferplaces.partnership.services import set_line_manager
+    from saferplaces.strategy import plan_demo
 
     today = timezone.localdate()
     groups = {g.slug: g for g in Group.objects.all()}
     people = {p.user.get_username(): p for p in Person.objects.select_related("user")}
     orgs = {o.slug: o for o in Organisation.objects.all()}
-    counts = casework_demo.load(groups, people, orgs, today)
+    counts = casework_demo.load(groups, people, orgs, today) | plan_demo.load()
     place = Place.objects.get(slug="west-lancashire")
     asb_demo.load(place)
     death_demo.load(place)
