@@ -257,3 +257,20 @@ def test_cli_weighs_by_harm_when_given_weights(west_lancs: Place, tmp_path: Path
         call_command("assessment", "build", "--place", "West Lancashire", "--year", "2014/15",
                      "--output", str(out), "--harm-weights", str(css), "--harm-year", "2020",
                      "--offence-mapping", str(mapping))  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_an_lsoa_or_a_bad_year_cannot_be_assessed(west_lancs: Place, analyst: Any) -> None:
+    """Given an LSOA, or a calendar year, when an assessment is started, then the reason
+    is given and nothing is created."""
+    lsoa = Place.objects.filter(kind="lsoa").first() or Place.objects.create(
+        kind="lsoa", name="West Lancashire 001A", slug="west-lancashire-001a", parent=west_lancs
+    )
+    with pytest.raises(svc.AssessmentError, match="LSOA"):
+        svc.create_assessment(analyst, lsoa, "2014/15")
+    with pytest.raises(svc.AssessmentError, match="financial year"):
+        svc.create_assessment(analyst, west_lancs, "2014")
+    svc.create_assessment(analyst, west_lancs, "2014/15")
+    with pytest.raises(svc.AssessmentError, match="already has"):
+        svc.create_assessment(analyst, west_lancs, "2014/15")
+    assert StrategicAssessment.objects.count() == 1

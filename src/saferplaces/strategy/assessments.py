@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from saferplaces.evidence.scope import ScopeError, scope_for
 from saferplaces.insight.compare import IndicatorResult
 from saferplaces.insight.harm import HarmWeights
 from saferplaces.insight.prioritise import (
@@ -38,7 +39,7 @@ from saferplaces.insight.sources.survey import read_survey, with_margin
 from saferplaces.insight.stats import INCREASE, NORMAL, REDUCTION
 from saferplaces.partnership.models import Organisation, Place
 from saferplaces.partnership.services import Actor, record_event
-from saferplaces.strategy.gather import Gathered, assessment_period, gather
+from saferplaces.strategy.gather import Gathered, GatherError, assessment_period, gather
 from saferplaces.strategy.models import (
     AssessmentSection,
     AssessmentStatus,
@@ -82,7 +83,11 @@ def weights() -> dict[str, float]:
 
 @transaction.atomic
 def create_assessment(actor: Actor, place: Place, year: str) -> StrategicAssessment:
-    period = assessment_period(year)
+    try:
+        period = assessment_period(year)
+        scope_for(place)
+    except (GatherError, ScopeError) as exc:
+        raise AssessmentError(str(exc)) from None
     if StrategicAssessment.objects.filter(place=place, year=period.label).exists():
         raise AssessmentError(f"{place.name} already has a strategic assessment for {period.label}")
     user = _user(actor)
