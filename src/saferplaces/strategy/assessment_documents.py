@@ -234,7 +234,7 @@ def blocks(a: StrategicAssessment, g: Gathered) -> list[Block]:
             "criterion's weight). The reasons shown are the scores off the middle of the "
             "scale; every score's reason is in the prioritisation matrix below:"
         ))  # fmt: skip
-        out.append(Bullets(top, numbered=False))
+        out += [Para(t) for t in top]
     else:
         out.append(Para("The candidate priorities have not been scored yet."))
     out += [Heading("What the figures cover"), Bullets(g.coverage)]
@@ -316,7 +316,7 @@ def blocks(a: StrategicAssessment, g: Gathered) -> list[Block]:
         out.append(Table("Candidate issues, ranked (* an analyst's override)",
                          ["Rank", "Issue", "Score", *(c.label for c in CRITERIA)],
                          ranked_rows(issues), set(range(2, 3 + len(CRITERIA)))))  # fmt: skip
-        out += [Heading("Reasons for each score", 2), Bullets(reasons_for(issues))]
+        out += [Heading("Reasons for each score", 2), *(Para(t) for t in reasons_for(issues))]
     out.append(Heading("Sources"))
     out.append(Bullets([s.sentence for s in g.sources] + [g.licence]))
     return out
