@@ -19,6 +19,7 @@ OUR_COMMANDS = {
     "indicators": "print indicators for a place and period (json, csv or table)",
     "quality": "data quality per source and month: gaps, unlocated rows, rows out of area",
     "report": "write a board paper: report performance --format pptx|pdf|xlsx --output FILE",
+    "assessment": "assessment build --place P --year 2014/15 --output FILE.docx|FILE.pdf",
     "audit": "audit verify: check the casework audit trail (non-zero and the first broken link)",
     "retention": "retention purge [--dry-run]: delete casework past its retention period",
     "totp": "demo only: the two-factor code a demo user can enter now",

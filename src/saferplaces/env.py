@@ -51,6 +51,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_weights(name: str) -> dict[str, float]:
+    """Named non-negative numbers, "harm=2,volume=1" ({} when unset)."""
+    weights: dict[str, float] = {}
+    for item in env_list(name, []):
+        key, sep, value = item.partition("=")
+        try:
+            number = float(value) if sep else -1.0
+        except ValueError:
+            number = -1.0
+        if not key.strip() or not number >= 0 or number == float("inf"):
+            raise ImproperlyConfigured(
+                f"{name} must be name=number pairs separated by commas, each number 0 or "
+                f"more (for example harm=2,volume=1), not {item!r}"
+            )
+        weights[key.strip()] = number
+    return weights
+
+
 def env_path(name: str, default: Path) -> Path:
     raw = os.environ.get(name)
     return Path(raw).expanduser().resolve() if raw else default.resolve()

@@ -18,7 +18,15 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from saferplaces.env import env_bool, env_image, env_int, env_list, env_path, env_str
+from saferplaces.env import (
+    env_bool,
+    env_image,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+    env_weights,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -60,6 +68,9 @@ SUPPRESSION_THRESHOLD = env_int("SAFERPLACES_SUPPRESSION_THRESHOLD", 5, minimum=
 # The body a plan must have regard to and that may review an ASB Case Review decision:
 # Police and Crime Commissioners' functions are moving to mayors and policing boards.
 POLICING_BODY = env_str("SAFERPLACES_POLICING_BODY", "Police and Crime Commissioner")
+# The strategic assessment's prioritisation matrix: a weight per criterion (harm, volume,
+# trend, public-concern, vulnerability, capacity, confidence); unnamed criteria weigh 1.
+STRATEGY_PRIORITY_WEIGHTS = env_weights("SAFERPLACES_PRIORITY_WEIGHTS") or None
 # What death reviews are called: the Victims and Prisoners Act 2024 s.19 (not yet in
 # force) renames Domestic Homicide Reviews "Domestic Abuse Related Death Reviews".
 DEATH_REVIEW_NAME = env_str("SAFERPLACES_DEATH_REVIEW_NAME", "Domestic Homicide Review")
