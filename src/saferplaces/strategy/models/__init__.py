@@ -1,4 +1,5 @@
-"""The strategy models: assessments (assessment.py) and plans (plans.py)."""
+"""The strategy models: assessments (assessment.py), plans (plans.py) and harm weights
+(harm.py)."""
 
 from saferplaces.strategy.models.assessment import (  # noqa: F401
     AssessmentSection,
@@ -10,4 +11,5 @@ from saferplaces.strategy.models.assessment import (  # noqa: F401
     StrategicAssessment,
     SurveyResult,
 )
+from saferplaces.strategy.models.harm import HarmIndex, HarmWeightsTable  # noqa: F401
 from saferplaces.strategy.models.plans import *  # noqa: F403
