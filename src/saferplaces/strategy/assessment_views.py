@@ -32,6 +32,7 @@ from saferplaces.strategy.assessment_forms import (
     SurveyForm,
 )
 from saferplaces.strategy.gather import gather
+from saferplaces.strategy.harm_weights import active_harm_weights
 from saferplaces.strategy.models import (
     AssessmentVersion,
     PriorityCandidate,
@@ -122,7 +123,7 @@ def assessment_new(request: HttpRequest, place: str) -> HttpResponse:
 @require_GET
 def assessment_detail(request: HttpRequest, place: str, pk: int) -> HttpResponse:
     a = _assessment(place, pk)
-    g = gather(a.place, a.year)
+    g = gather(a.place, a.year, active_harm_weights())
     issues = svc.ranked(a) if a.candidates.exists() else []
     survey = [(s, svc.margin_of_error(s.share, s.base)) for s in a.survey_results.all()]
     candidates = a.candidates.prefetch_related("overrides__by").order_by("rank", "name")
@@ -200,7 +201,7 @@ def score(request: HttpRequest, place: str, pk: int) -> HttpResponse:
     _require_editor(request)
     a = _assessment(place, pk)
     try:
-        svc.score_candidates(request.user, a)
+        svc.score_candidates(request.user, a, active_harm_weights())
     except svc.AssessmentError as exc:
         raise Http404(str(exc)) from None
     return redirect(_url(a) + "#matrix")
@@ -255,7 +256,7 @@ def build(request: HttpRequest, place: str, pk: int, fmt: str) -> HttpResponse:
     a = _assessment(place, pk)
     if fmt not in CONTENT_TYPES:
         raise Http404("No such format")
-    svc.build_version(request.user, a, fmt)
+    svc.build_version(request.user, a, fmt, active_harm_weights())
     return redirect(_url(a) + "#documents")
 
 

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from saferplaces.strategy import assessment_views, plan_views
+from saferplaces.strategy import assessment_views, harm_views, plan_views
 
 app_name = "strategy"
 urlpatterns: list[URLPattern] = []
@@ -47,4 +47,9 @@ urlpatterns += [
         assessment_views.download,
         name="assessment_download",
     ),
+]
+
+# Harm weights an administrator uploads (harm_views.py)
+urlpatterns += [
+    path("strategy/harm-weights/", harm_views.harm_weights, name="harm_weights"),
 ]

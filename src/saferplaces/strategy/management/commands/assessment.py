@@ -31,12 +31,13 @@ from saferplaces.strategy.assessments import (
     score_candidates,
 )
 from saferplaces.strategy.gather import GatherError, assessment_period
+from saferplaces.strategy.harm_weights import active_harm_weights
 from saferplaces.strategy.models import StrategicAssessment
 
 
 def harm_weights(options: dict[str, Any]) -> HarmWeights | None:
-    """The harm weights the options name, mapped to categories, or None (the assessment
-    then says that no official weights are loaded)."""
+    """The harm weights the options name, mapped to categories, or None (the active
+    uploaded table is then used; with none, the assessment says none is loaded)."""
     if not options.get("harm_weights"):
         return None
     if not options.get("offence_mapping") or not options.get("harm_year"):
@@ -82,12 +83,13 @@ class Command(BaseCommand):
         except (Place.DoesNotExist, Place.MultipleObjectsReturned, ScopeError,
                 GatherError) as exc:  # fmt: skip
             raise CommandError(str(exc)) from None
-        weights = harm_weights(options)
+        given = harm_weights(options)
+        weights = given if given is not None else active_harm_weights()
         try:
             a = StrategicAssessment.objects.filter(place=place, year=period.label).first()
             if a is None:
                 a = create_assessment(None, place, period.label)
-            if not a.signed_off and (weights is not None or not a.candidates.exists()):
+            if not a.signed_off and (given is not None or not a.candidates.exists()):
                 score_candidates(None, a, weights)
             version = build_version(None, a, fmt, weights)
         except AssessmentError as exc:
