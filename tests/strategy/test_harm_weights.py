@@ -5,12 +5,14 @@ And the demo's strategic assessment for West Lancashire."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 
 from saferplaces.partnership.models import Organisation, Place
@@ -28,6 +30,7 @@ from saferplaces.strategy.models import HarmWeightsTable, StrategicAssessment
 from tests.personas import client_for, make_person
 from tests.strategy.test_assessment import (  # noqa: F401 (fixtures)
     _fresh_cache,
+    docx_text,
     sample_store,
 )
 
@@ -209,3 +212,18 @@ def test_demo_assessment_is_scored_with_a_partner_section(
     assert section.written_by == officer.user and section.organisation == org
     assert "illustrative" in section.text.lower()
     assert not a.versions.exists()
+
+
+@pytest.mark.django_db
+def test_the_cli_uses_the_active_table_by_default(west_lancs: Place, tmp_path: Path) -> None:
+    """Given an active uploaded table, when the assessment is built from the command line
+    without --harm-weights, then its harm scores and document come from that table."""
+    weights, mapping = _files(tmp_path)
+    upload_harm_weights(None, weights, "ons-css", "2020", mapping)
+    out = tmp_path / "sa.docx"
+    call_command("assessment", "build", "--place", "West Lancashire", "--year", "2014/15",
+                 "--output", str(out), stdout=io.StringIO())  # fmt: skip
+    burglary = StrategicAssessment.objects.get().candidates.get(slug="burglary")
+    assert "ONS Crime Severity Score" in burglary.reasons["harm"]
+    text = docx_text(out)
+    assert "ONS Crime Severity Score offence weights" in text and NO_HARM_WEIGHTS not in text
