@@ -23,8 +23,9 @@ from saferplaces.partnership.demo.loader import (
 from saferplaces.partnership.models import Group, Organisation, Person, Place
 
 
-def load_casework_demo() -> dict[str, int]:
-    """Lancashire's Community Safety Agreement 2014/16 and West Lancashire's priorities;
+def load_app_demos() -> dict[str, int]:
+    """Lancashire's Community Safety Agreement 2014/16, West Lancashire's priorities and
+    its strategic assessment for 2014/15 (when the sample data is imported);
     panels, agreements and fictional cases; one ASB Case Review and one death review;
     the published two-factor secret for every demo person who may see casework."""
     from saferplaces.asb_case_reviews import demo as asb_demo
@@ -33,13 +34,17 @@ def load_casework_demo() -> dict[str, int]:
     from saferplaces.governance.access import has_casework_access
     from saferplaces.governance.two_factor_demo import ensure_demo_device
     from saferplaces.partnership.services import set_line_manager
-    from saferplaces.strategy import plan_demo
+    from saferplaces.strategy import assessment_demo, plan_demo
+    from saferplaces.strategy.models import StrategicAssessment
 
     today = timezone.localdate()
     groups = {g.slug: g for g in Group.objects.all()}
     people = {p.user.get_username(): p for p in Person.objects.select_related("user")}
     orgs = {o.slug: o for o in Organisation.objects.all()}
     counts = casework_demo.load(groups, people, orgs, today) | plan_demo.load()
+    # the strategic assessment needs the sample data (`saferplaces demo` imports it first)
+    assessment_demo.load()
+    counts["strategic assessments"] = StrategicAssessment.objects.count()
     place = Place.objects.get(slug="west-lancashire")
     asb_demo.load(place)
     death_demo.load(place)
@@ -59,7 +64,7 @@ class Command(BaseCommand):
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             self.stdout.write("The database is not migrated yet: migrating it first.")
             call_command("migrate", interactive=False, verbosity=0)
-        counts = load_demo() | load_casework_demo()
+        counts = load_demo() | load_app_demos()
         summary = ", ".join(f"{n} {name}" for name, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo partnership loaded: {summary}."))
         self.stdout.write("")
