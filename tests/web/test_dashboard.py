@@ -341,3 +341,29 @@ def test_quality_banner_when_months_are_missing(officer: Client, imported: Place
 def test_the_select_shows_the_default_period(officer: Client, imported: Place) -> None:
     html = officer.get(URL).content.decode()
     assert '<option value="2014/15" selected>' in html
+
+
+def test_plan_priorities_show_their_indicators_as_the_cards_do(
+    officer: Client, imported: Place
+) -> None:
+    """Given West Lancashire's plan for 2015/16 with General ASB measured by anti-social
+    behaviour, when the 2014/15 dashboard is opened, then the priority lists that
+    indicator with the card's own count and verdict, says the plan's period is not the
+    dashboard's, and a priority with no indicator says so (never a 0)."""
+    import datetime
+
+    from saferplaces.strategy import plans
+
+    plan = plans.create_plan(
+        None, place=imported, kind="partnership", title="Priorities 2015/16",
+        period_label="2015/16", starts_on=datetime.date(2015, 4, 1),
+        ends_on=datetime.date(2016, 3, 31),
+    )  # fmt: skip
+    plans.add_priority(None, plan, title="General ASB", indicator_keys=["anti-social-behaviour"])
+    plans.add_priority(None, plan, title="Reducing reoffending", indicator_keys=[])
+    html = officer.get(URL, {"period": "2014/15"}).content.decode()
+    section = html[html.index('id="priorities"') : html.index('id="indicators"')]
+    assert "General ASB" in section and "Anti-social behaviour" in section
+    assert card_count(html, "anti-social-behaviour") in section
+    assert "not 2014/15" in section
+    assert "No indicator measures this priority yet" in section

@@ -26,6 +26,7 @@ from saferplaces.spreadsheet import safe_row
 from saferplaces.web.dashboard.build import dashboard_for
 from saferplaces.web.dashboard.forms import PeriodForm, Selection
 from saferplaces.web.dashboard.maps import ATTRIBUTION, UnknownDistrictError, gzipped, map_file
+from saferplaces.web.dashboard.priorities import plan_progress
 
 TEMPLATE = "web/dashboard/dashboard.html"
 
@@ -97,6 +98,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         attribution=ATTRIBUTION,
         minimum=MINIMUM_TOTAL,
         quality=dash.quality_notes,
+        plan_progress=plan_progress(place, selection.period, dash.cards),
     )
     return render(request, TEMPLATE, context)
 
