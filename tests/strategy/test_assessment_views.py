@@ -92,6 +92,11 @@ def test_an_analyst_walks_from_new_to_signed_off(
     assert a.signed_off
     page = reader_client.get(url).content.decode()
     assert "Signed off by ana" in page and "Score the priorities" not in page
+    page = c.get(url).content.decode()
+    assert "Draft: made before sign-off" in page  # the earlier versions say what they are
+    assert "Make a Word document" in page  # and a signed-off version can still be made
+    assert c.post(f"{url}build/docx/").status_code == 302
+    assert page.count("Draft: made before sign-off") == 2
     v = a.versions.get(format="pdf")
     r = reader_client.get(f"{url}documents/{v.pk}/")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"

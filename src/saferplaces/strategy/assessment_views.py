@@ -139,6 +139,8 @@ def assessment_detail(request: HttpRequest, place: str, pk: int) -> HttpResponse
             "weights": svc.weights(), "criteria": svc.CRITERIA,
             "ancestors": [*a.place.ancestors(), a.place],
             "can_edit": can_edit_assessments(request.user) and not a.signed_off,
+            # documents may be made after sign-off too (they then say it was signed off)
+            "can_build": can_edit_assessments(request.user),
         },
     )  # fmt: skip
 
