@@ -273,3 +273,12 @@ def test_figures_csv_suppresses_small_numbers(cw: CaseworkWorld) -> None:
 @pytest.mark.django_db
 def test_panel_with_kind_is_unique_per_group(cw: CaseworkWorld) -> None:
     assert Panel.objects.filter(group=cw.iom.group).count() == 1
+
+
+@pytest.mark.django_db
+def test_references_keep_counting_past_five_digits(cw: CaseworkWorld) -> None:
+    """Given a panel whose last case is TIO-99999, when a case is opened, then it is
+    TIO-100000 (text order would have put TIO-99999 last and repeated it)."""
+    Case.objects.filter(pk=cw.case.pk).update(reference="TIO-99999")
+    assert _open(cw, "Next", "Person", None).reference == "TIO-100000"
+    assert _open(cw, "Then", "Person", None).reference == "TIO-100001"

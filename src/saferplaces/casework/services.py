@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models.functions import Length
 
 from saferplaces.casework import subjects
 from saferplaces.casework.models import (
@@ -52,8 +52,16 @@ def _state(case: Case) -> dict[str, Any]:
 
 
 def _next_reference(panel: Panel) -> str:
+    """The panel's next reference (REV-00001, …, REV-99999, REV-100000). The panel's row is
+    locked first, so two cases opened at once never take the same number."""
+    Panel.objects.select_for_update().filter(pk=panel.pk).first()
     prefix = f"{panel.reference_prefix}-"
-    last = Case.objects.filter(reference__startswith=prefix).aggregate(m=Max("reference"))["m"]
+    last = (
+        Case.objects.filter(reference__startswith=prefix)
+        .order_by(Length("reference").desc(), "-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
     number = int(last.removeprefix(prefix)) + 1 if last else 1
     return f"{prefix}{number:05d}"
 
