@@ -60,7 +60,9 @@ def record_event(actor: Actor, verb: str, obj: models.Model, summary: str) -> Ac
     )
 
 
-def _upsert(model: type[M], lookup: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[M, str]:
+def upsert_row(
+    model: type[M], lookup: Mapping[str, Any], values: Mapping[str, Any]
+) -> tuple[M, str]:
     """update_or_create that tells what happened: "created", "updated" or "" (unchanged)."""
     obj = model._default_manager.filter(**lookup).first()
     if obj is None:
@@ -100,7 +102,7 @@ def upsert_place(
     when given (None keeps those it has); `members` (when given) are the districts it
     covers.
     """
-    place, what = _upsert(
+    place, what = upsert_row(
         Place, {"slug": slug}, {"name": name, "kind": kind, "parent": parent, **codes}
     )
     sync_aliases(place, former_codes=former_codes, other_names=other_names)
@@ -178,7 +180,7 @@ def record_populations(
     """Set the population of a place for each year given. Returns how many rows changed."""
     changed = 0
     for year, population in sorted(by_year.items()):
-        _, what = _upsert(
+        _, what = upsert_row(
             PlacePopulation,
             {"place": place, "year": int(year)},
             {"population": int(population), "source": source},
@@ -194,7 +196,7 @@ def record_populations(
 def upsert_organisation(
     actor: Actor, *, slug: str, name: str, kind: str, places: Iterable[Place] = ()
 ) -> Organisation:
-    organisation, what = _upsert(Organisation, {"slug": slug}, {"name": name, "kind": kind})
+    organisation, what = upsert_row(Organisation, {"slug": slug}, {"name": name, "kind": kind})
     wanted = {p.pk for p in places}
     current = set(organisation.places.values_list("pk", flat=True))
     if wanted != current:
@@ -226,7 +228,7 @@ def upsert_person(
     user, what = _upsert_user(
         user_model, username, first_name, last_name, email, is_staff, is_superuser, password
     )
-    person, person_what = _upsert(
+    person, person_what = upsert_row(
         Person, {"user": user}, {"organisation": organisation, "role": role, "job_title": job_title}
     )
     what = what or person_what
@@ -318,7 +320,7 @@ def upsert_group(
         values["restricted"] = restricted
     elif existing is None:
         values["restricted"] = restricted_by_default(kind)
-    group, what = _upsert(Group, {"slug": slug}, values)
+    group, what = upsert_row(Group, {"slug": slug}, values)
     if what:
         record_event(actor, what, group, f"Group {group.name} {what}")
     return group
@@ -347,7 +349,7 @@ def upsert_membership(
     organisation: Organisation | None = None,
 ) -> Membership:
     """Put a person on a group (for their own organisation unless another is given)."""
-    membership, what = _upsert(
+    membership, what = upsert_row(
         Membership,
         {"group": group, "person": person},
         {"role": role, "organisation": organisation or person.organisation},

@@ -14,7 +14,7 @@ county plan does not cover, and each district's escalation route to the county.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -27,7 +27,7 @@ from saferplaces.evidence.scope import district_places
 from saferplaces.partnership.models import Group, Place
 from saferplaces.partnership.models.groups import GroupKind
 from saferplaces.partnership.models.places import PlaceKind, lookup_key
-from saferplaces.partnership.services import Actor, record_event
+from saferplaces.partnership.services import Actor, record_event, upsert_row
 from saferplaces.strategy.models.plans import (
     ContributoryFactor,
     Plan,
@@ -48,19 +48,6 @@ def _save(obj: M) -> M:
     obj.full_clean()
     obj.save()
     return obj
-
-
-def _upsert(model: type[M], lookup: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[M, str]:
-    """Create or update by `lookup`: returns the row and "created", "updated" or ""."""
-    obj = model._default_manager.filter(**lookup).first()
-    if obj is None:
-        return _save(model(**lookup, **values)), "created"
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
-    for k in changed:
-        setattr(obj, k, values[k])
-    if changed:
-        _save(obj)
-    return obj, "updated" if changed else ""
 
 
 def indicator_names() -> dict[str, str]:
@@ -140,7 +127,7 @@ def upsert_plan(
     source: str = "",
 ) -> Plan:
     """Create or update a plan by (place, kind, period): for loaders."""
-    plan, what = _upsert(
+    plan, what = upsert_row(
         Plan,
         {"place": place, "kind": kind, "period_label": period_label},
         {"title": title, "starts_on": starts_on, "ends_on": ends_on, "vision": vision,
@@ -319,7 +306,7 @@ def upsert_objective(
     source_document: str = "",
     order: int = 0,
 ) -> PolicingObjective:
-    objective, what = _upsert(
+    objective, what = upsert_row(
         PolicingObjective,
         {"place": place, "title": title},
         {"reference": reference, "description": description,
