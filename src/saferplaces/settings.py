@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "saferplaces.asb_case_reviews",
     "saferplaces.death_reviews",
     "saferplaces.strategy",
+    "saferplaces.delivery",
 ]
 
 MIDDLEWARE = [

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("saferplaces.asb_case_reviews.urls")),
     path("", include("saferplaces.death_reviews.urls")),
     path("", include("saferplaces.strategy.urls")),
+    path("", include("saferplaces.delivery.urls")),
 ]

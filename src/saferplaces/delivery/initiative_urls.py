@@ -1,0 +1,5 @@
+"""Routes: initiative (owned by the initiative pages)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
