@@ -1,5 +1,15 @@
-"""Routes: evaluation (owned by the evaluation pages)."""
+"""Routes: outputs and headlines, evaluation and value cases (evaluation_views.py)."""
 
-from django.urls import URLPattern
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+
+def _stub(request: HttpRequest, **kwargs: str) -> HttpResponse:  # replaced by the real views
+    return HttpResponse("")
+
+
+urlpatterns: list[URLPattern] = [
+    path("places/<slug:place>/headlines/", _stub, name="headlines"),
+    path("initiatives/<slug:slug>/outputs/", _stub, name="initiative_outputs"),
+    path("initiatives/<slug:slug>/evaluation/", _stub, name="initiative_evaluation"),
+]

@@ -1,5 +1,15 @@
-"""Routes: funding (owned by the funding pages)."""
+"""Routes: funding streams, allocations, quarterly returns, monitoring and the summary
+(funding_views.py)."""
 
-from django.urls import URLPattern
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+
+def _stub(request: HttpRequest, **kwargs: str) -> HttpResponse:  # replaced by the real views
+    return HttpResponse("")
+
+
+urlpatterns: list[URLPattern] = [
+    path("places/<slug:place>/funding/", _stub, name="funding"),
+    path("initiatives/<slug:slug>/funding/", _stub, name="initiative_funding"),
+]
