@@ -74,6 +74,14 @@ STRATEGY_PRIORITY_WEIGHTS = env_weights("SAFERPLACES_PRIORITY_WEIGHTS") or None
 # What death reviews are called: the Victims and Prisoners Act 2024 s.19 (not yet in
 # force) renames Domestic Homicide Reviews "Domestic Abuse Related Death Reviews".
 DEATH_REVIEW_NAME = env_str("SAFERPLACES_DEATH_REVIEW_NAME", "Domestic Homicide Review")
+# Windows of the year (`saferplaces seasons`): Freshers' week per place, "place=MM-DD:DAYS"
+# (west-lancashire=09-15:7, the place's slug or ONS code); windows a partnership names,
+# "name=MM-DD..MM-DD" or "name=MM..MM"; Diwali in years after the shipped table
+# (2009-2024), "YEAR=MM-DD" (the first of its five days). saferplaces.evidence.seasons
+# reads them and refuses a value it cannot read, naming the variable.
+SEASONS_FRESHERS_WEEKS = env_list("SAFERPLACES_FRESHERS_WEEKS", [])
+SEASONS_WINDOWS = env_list("SAFERPLACES_SEASON_WINDOWS", [])
+SEASONS_DIWALI_DATES = env_list("SAFERPLACES_DIWALI_DATES", [])
 
 # Uploads (the import page) are never trusted: a request larger than UPLOAD_MAX_MB (all
 # its files together, in MiB) is refused before its body is read, and one that grows past
