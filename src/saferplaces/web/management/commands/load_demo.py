@@ -31,6 +31,7 @@ def load_app_demos() -> dict[str, int]:
     from saferplaces.asb_case_reviews import demo as asb_demo
     from saferplaces.casework import demo as casework_demo
     from saferplaces.death_reviews import demo as death_demo
+    from saferplaces.delivery.demo import load_delivery_demo
     from saferplaces.governance.access import has_casework_access
     from saferplaces.governance.two_factor_demo import ensure_demo_device
     from saferplaces.partnership.services import set_line_manager
@@ -42,6 +43,7 @@ def load_app_demos() -> dict[str, int]:
     people = {p.user.get_username(): p for p in Person.objects.select_related("user")}
     orgs = {o.slug: o for o in Organisation.objects.all()}
     counts = casework_demo.load(groups, people, orgs, today) | plan_demo.load()
+    counts |= load_delivery_demo()  # after the plans: initiatives serve their priorities
     # the strategic assessment needs the sample data (`saferplaces demo` imports it first)
     assessment_demo.load()
     counts["strategic assessments"] = StrategicAssessment.objects.count()
