@@ -1,0 +1,189 @@
+"""`saferplaces hotspots`: Gi* hot spots of a place from the incident store, checked
+against LSOA counts made with the csv module and esda run directly."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import warnings
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from django.core.management import CommandError, call_command
+
+from saferplaces.evidence.services import import_files
+from saferplaces.insight.boundaries import lsoa_shapes
+from saferplaces.insight.geography import lsoa_population, lsoa_to_district
+
+pytestmark = pytest.mark.django_db
+
+WEST_LANCS, CHORLEY = "E07000127", "E07000118"
+FY_2014 = {f"2014-{m:02d}" for m in range(4, 13)} | {f"2015-{m:02d}" for m in (1, 2, 3)}
+
+
+def _run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("hotspots", *args, stdout=out)
+    return out.getvalue()
+
+
+def _json(*args: str) -> dict[str, Any]:
+    found: dict[str, Any] = json.loads(_run(*args, "--format", "json"))
+    return found
+
+
+def _counts(samples: Path, months: set[str], crime_type: str | None = None) -> Counter[str]:
+    """Crimes (not ASB) per West Lancashire LSOA, each Crime ID once, with csv alone."""
+    lookup = lsoa_to_district()
+    seen: set[str] = set()
+    out: Counter[str] = Counter()
+    for f in sorted(samples.glob("*.csv.gz")):
+        with gzip.open(f, "rt", encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                code = row["LSOA code"]
+                if row["Month"] not in months or lookup.get(code) != WEST_LANCS:
+                    continue
+                if row["Crime type"] == "Anti-social behaviour":
+                    continue
+                if crime_type and row["Crime type"] != crime_type:
+                    continue
+                if row["Crime ID"] in seen:
+                    continue
+                seen.add(row["Crime ID"])
+                out[code] += 1
+    return out
+
+
+@pytest.fixture
+def imported(demo: None, samples: Path) -> Path:
+    import_files("police-uk", sorted(samples.glob("*.csv.gz")))
+    return samples
+
+
+def test_json_rates_and_gi_star_match_an_independent_computation(imported: Path) -> None:
+    """Given the sample imported
+    When hot spots of West Lancashire in 2014/15 are asked for as JSON
+    Then every one of its 73 LSOAs has the rate per 1,000 counted here with csv, and
+    z and p equal esda's G_Local run directly on those rates with libpysal's Queen."""
+    from esda import G_Local
+    from libpysal.weights import Queen
+
+    found = _json("--place", "West Lancashire", "--year", "2014/15")
+    rows = {r["code"]: r for r in found["lsoas"]}
+    shapes = lsoa_shapes([WEST_LANCS])
+    assert set(rows) == set(shapes)
+    counts = _counts(imported, FY_2014)
+    for code, r in rows.items():
+        assert r["count"] == counts[code]
+        pop = lsoa_population(code, 2014)
+        assert pop and r["rate_per_1000"] == pytest.approx(1000 * counts[code] / pop, abs=1e-3)
+    codes = sorted(rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = Queen.from_iterable([shapes[c].geometry for c in codes], ids=codes)
+        y = np.array([1000 * counts[c] / (lsoa_population(c, 2014) or 1) for c in codes])
+        g = G_Local(y, w, transform="B", star=True, permutations=999, seed=1)
+    np.testing.assert_allclose([rows[c]["z"] for c in codes], g.Zs, rtol=1e-10)
+    np.testing.assert_array_equal([rows[c]["p_sim"] for c in codes], g.p_sim)
+    summary = found["summary"]
+    assert summary["period"] == "2014/15" and summary["months"] == sorted(FY_2014)
+    assert sum(summary["years"][0]["counts"].values()) == 73
+    assert any("anonymous map point" in t for t in summary["limitations"])
+    assert summary["sources"]
+
+
+def test_a_county_counts_only_districts_with_data_and_names_the_rest(imported: Path) -> None:
+    """Given data for West Lancashire only
+    When Lancashire's hot spots are asked for
+    Then Chorley's LSOAs are excluded with the reason, with no count and no rate (never
+    0), and only West Lancashire's LSOAs are tested."""
+    found = _json("--place", "Lancashire", "--year", "2014/15", "--permutations", "199")
+    rows = found["lsoas"]
+    chorley = [r for r in rows if lsoa_to_district().get(r["code"]) == CHORLEY]
+    assert chorley
+    for r in chorley:
+        assert r["spot"] == "excluded" and r["count"] is None and r["rate_per_1000"] is None
+        assert r["excluded_reason"] == "no data for Chorley in 2014/15"
+    tested = [r for r in rows if r["spot"] != "excluded"]
+    assert {lsoa_to_district()[r["code"]] for r in tested} == {WEST_LANCS}
+    assert found["summary"]["districts"] == [WEST_LANCS]
+
+
+def test_years_give_patterns(imported: Path) -> None:
+    """Given two years of data
+    When --years 2 is asked
+    Then each LSOA has its class in both years and a pattern label that follows them."""
+    found = _json(
+        "--place", "West Lancashire", "--year", "2014/15", "--years", "2", "--permutations", "199"
+    )
+    assert [y["period"] for y in found["summary"]["years"]] == ["2013/14", "2014/15"]
+    for r in found["lsoas"]:
+        before, now = r["years"]["2013/14"], r["years"]["2014/15"]
+        hot = {"hot-90", "hot-95", "hot-99"}
+        if now in hot and before in hot:
+            assert r["pattern_label"] == "hot for 2 years running"
+        elif now in hot:
+            assert r["pattern_label"] == "newly hot"
+        elif before in hot:
+            assert r["pattern_label"].startswith("cooling")
+        assert r["trend"].startswith("too few years")
+
+
+def test_category_counts_only_that_category(imported: Path) -> None:
+    """Given --category burglary, the counts are burglaries per LSOA."""
+    found = _json(
+        "--place",
+        "West Lancashire",
+        "--year",
+        "2014/15",
+        "--category",
+        "burglary",
+        "--permutations",
+        "99",
+    )
+    counts = _counts(imported, FY_2014, "Burglary")
+    assert {r["code"]: r["count"] for r in found["lsoas"]} == {
+        c: counts[c] for c in lsoa_shapes([WEST_LANCS])
+    }
+    assert found["summary"]["indicator"] == "burglary"
+
+
+def test_density_counts_the_mapped_points(imported: Path) -> None:
+    """Given --density, the surface is made from every located crime of the year, with
+    the documented default bandwidth and method named."""
+    found = _json(
+        "--place", "West Lancashire", "--year", "2014/15", "--density", "--permutations", "99"
+    )
+    density = found["summary"]["density"]
+    assert density["points"] == sum(_counts(imported, FY_2014).values())
+    assert density["bandwidth_m"] == 250.0 and "Gaussian kernel" in density["method"]
+    assert "anonymised" in density["limitation"]
+
+
+def test_csv_and_table(imported: Path) -> None:
+    """CSV has a header and one line per LSOA; the table names classes, what it
+    cannot say and the source."""
+    lines = _run(
+        "--place", "West Lancashire", "--year", "2014/15", "--permutations", "99", "--format", "csv"
+    ).splitlines()
+    assert lines[0].startswith("code,name,district,count") and len(lines) == 74
+    table = _run("--place", "West Lancashire", "--year", "2014/15", "--permutations", "99")
+    assert "West Lancashire: All crime, 2014/15" in table
+    assert "Limits: police.uk moves every incident" in table
+    assert "Source: " in table
+
+
+def test_refusals(imported: Path) -> None:
+    """An unknown category, a year with no data, or both --year and --period refuse
+    with the reason."""
+    with pytest.raises(CommandError, match="Unknown category"):
+        _run("--place", "West Lancashire", "--year", "2014/15", "--category", "nope")
+    with pytest.raises(CommandError, match="No data for West Lancashire in 2010/11"):
+        _run("--place", "West Lancashire", "--year", "2010/11")
+    with pytest.raises(CommandError, match="not both"):
+        _run("--place", "West Lancashire", "--year", "2014/15", "--period", "2014/15")
