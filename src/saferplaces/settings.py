@@ -68,6 +68,8 @@ SUPPRESSION_THRESHOLD = env_int("SAFERPLACES_SUPPRESSION_THRESHOLD", 5, minimum=
 # The body a plan must have regard to and that may review an ASB Case Review decision:
 # Police and Crime Commissioners' functions are moving to mayors and policing boards.
 POLICING_BODY = env_str("SAFERPLACES_POLICING_BODY", "Police and Crime Commissioner")
+RETURN_DUE_DAYS = env_int("SAFERPLACES_RETURN_DUE_DAYS", 28, minimum=0)
+"""Days after a quarter ends that a funded project's quarterly return is due."""
 # The strategic assessment's prioritisation matrix: a weight per criterion (harm, volume,
 # trend, public-concern, vulnerability, capacity, confidence); unnamed criteria weigh 1.
 STRATEGY_PRIORITY_WEIGHTS = env_weights("SAFERPLACES_PRIORITY_WEIGHTS") or None
