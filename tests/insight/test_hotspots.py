@@ -26,6 +26,7 @@ from saferplaces.insight.hotspots import (
     Spot,
     classify,
     contiguity,
+    density_bands,
     density_surface,
     distance_band,
     emerging,
@@ -124,8 +125,9 @@ def test_gi_star_matches_esda_run_directly() -> None:
         from esda import fdr as esda_fdr
 
         threshold = esda_fdr(np.minimum(1, 2 * g.p_sim), alpha)
-        expected = {c for c, p in zip(codes, np.minimum(1, 2 * g.p_sim), strict=True)
-                    if p <= threshold}  # fmt: skip
+        expected = {
+            c for c, p in zip(codes, np.minimum(1, 2 * g.p_sim), strict=True) if p <= threshold
+        }
         got = {r.code for r in result.rows if (r.spot.confidence or 0) >= level}
         assert got == expected
         for r in result.rows:
@@ -389,3 +391,70 @@ def test_every_view_says_what_it_cannot() -> None:
     """The limitations name police.uk's anonymised points; the legend covers every class."""
     assert any("anonymous map point" in s and "street" in s for s in LIMITATIONS)
     assert {e.spot for e in LEGEND} == {s.value for s in Spot} | {"excluded"}
+
+
+def test_density_bands_cover_the_cells_above_each_level() -> None:
+    """Given a density surface of the sample's points
+    When it is cut into map bands
+    Then each band's area (back on the British National Grid) is the area of the cells
+    at or above its level, the bands nest, and the top band holds the peak."""
+    import shapely
+    from pyproj import Transformer
+    from shapely.geometry import Point, shape
+
+    pts = _sample_points(tuple(YEAR_2014_15))
+    surface = density_surface(np.array([p[0] for p in pts]), np.array([p[1] for p in pts]))
+    bands = density_bands(surface)["features"]
+    assert [f["properties"]["band"] for f in bands] == [1, 2, 3, 4, 5]
+    to_bng = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    geoms = [shape(f["geometry"]) for f in bands]
+    for f, g in zip(bands, geoms, strict=True):
+        cells = int((surface.values >= f["properties"]["min_per_km2"] - 1e-9).sum())
+        area = shapely.transform(
+            g, lambda xy: np.column_stack(to_bng.transform(xy[:, 0], xy[:, 1]))
+        )
+        assert area.area == pytest.approx(cells * surface.cell**2, rel=0.01)
+    for outer, inner in itertools.pairwise(geoms):
+        assert outer.buffer(1e-4).contains(inner)
+    row, col = divmod(int(surface.values.argmax()), surface.values.shape[1])
+    cx, cy = surface.centres()
+    lon, lat = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True).transform(
+        cx[col], cy[row]
+    )
+    assert geoms[-1].contains(Point(lon, lat))
+
+
+def test_nothing_is_downloaded(tmp_path: object) -> None:
+    """Given a Python with every network connection refused and an empty home
+    When Gi*, contiguity and a density surface run from a fresh import
+    Then they work (no download is attempted: it would raise)."""
+    import os
+    import subprocess
+    import sys
+
+    script = """
+import socket
+def refuse(*a, **k):
+    raise OSError("network refused in this test")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+from saferplaces.insight.boundaries import lsoa_shapes
+from saferplaces.insight.hotspots import contiguity, density_surface, gi_star, distance_band
+shapes = lsoa_shapes(["E07000127"])
+rates = {c: float(i % 7) for i, c in enumerate(sorted(shapes))}
+gi_star(rates, contiguity(shapes), permutations=99)
+gi_star(rates, distance_band(shapes, 2000), permutations=99)
+density_surface([-2.9, -2.91, -2.85], [53.55, 53.56, 53.6])
+print("ok")
+"""
+    env = {**os.environ, "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

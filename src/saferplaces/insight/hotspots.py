@@ -44,7 +44,13 @@ import shapely
 from scipy import ndimage, stats
 from scipy.spatial import cKDTree
 
-from saferplaces.insight.boundaries import SEAM_WIDTH, LsoaShape, lsoa_shapes
+from saferplaces.insight.boundaries import (
+    SEAM_WIDTH,
+    LsoaShape,
+    _polygonal,
+    geojson_geometry,
+    lsoa_shapes,
+)
 from saferplaces.insight.geography import lsoa_to_district
 
 DEFAULT_PERMUTATIONS = 999
@@ -598,6 +604,53 @@ def density_surface(
     return DensitySurface(float(xmin), float(ymin), size, per_km2, h, rule, len(x))
 
 
+DENSITY_BANDS = 5
+
+
+def density_bands(surface: DensitySurface, bands: int = DENSITY_BANDS) -> dict[str, Any]:
+    """The surface as nested GeoJSON bands for a map (longitude/latitude, RFC 7946):
+    band k holds every cell at or above k/``bands`` of the peak, so the bands stack
+    from the widest and palest to the peak. Properties: ``band`` (1 = lowest),
+    ``min_per_km2`` and ``label``. Cells in a row are merged into strips first, so a
+    district's surface becomes a few thousand rectangles, then one polygon per band."""
+    peak = float(surface.values.max())
+    features: list[dict[str, Any]] = []
+    if peak <= 0:
+        return {"type": "FeatureCollection", "features": features}
+    for k in range(1, bands + 1):
+        level = peak * k / bands if k > 1 else peak / (2 * bands)
+        strips = _strips(surface, surface.values >= level)
+        if not strips:
+            continue
+        area = shapely.transform(
+            shapely.coverage_union_all(np.array(strips, dtype=object)), _bng_to_lonlat_xy
+        )
+        features.append({
+            "type": "Feature",
+            "properties": {"band": k, "min_per_km2": round(level, 3),
+                           "label": f"{level:,.0f} or more incidents per km²"},
+            "geometry": geojson_geometry(_polygonal(area)),
+        })  # fmt: skip
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _strips(surface: DensitySurface, mask: np.ndarray) -> list[Any]:
+    out = []
+    for row in range(mask.shape[0]):
+        line = np.concatenate([[False], mask[row], [False]]).astype(np.int8)
+        edges = np.flatnonzero(np.diff(line))
+        y0 = surface.y0 + row * surface.cell
+        x = surface.x0 + edges * surface.cell
+        for start, stop in zip(x[::2], x[1::2], strict=True):
+            out.append(shapely.box(start, y0, stop, y0 + surface.cell))
+    return out
+
+
+def _bng_to_lonlat_xy(coords: np.ndarray) -> np.ndarray:
+    lon, lat = _to_lonlat(coords[:, 0], coords[:, 1])
+    return np.column_stack([lon, lat])
+
+
 __all__ = [
     "CONFIDENCE_LEVELS",
     "DEFAULT_BANDWIDTH_M",
@@ -617,6 +670,7 @@ __all__ = [
     "Trend",
     "classify",
     "contiguity",
+    "density_bands",
     "density_surface",
     "distance_band",
     "emerging",
