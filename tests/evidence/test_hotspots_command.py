@@ -187,3 +187,26 @@ def test_refusals(imported: Path) -> None:
         _run("--place", "West Lancashire", "--year", "2010/11")
     with pytest.raises(CommandError, match="not both"):
         _run("--place", "West Lancashire", "--year", "2014/15", "--period", "2014/15")
+
+
+def test_map_layer_and_its_text(imported: Path) -> None:
+    """Given West Lancashire's hot spots
+    When the map layer is made
+    Then every LSOA has its class and the legend's colour, and the text alternative
+    names every significant LSOA."""
+    from saferplaces.evidence.hotspots import density_for, hotspots
+    from saferplaces.evidence.scope import resolve_place
+    from saferplaces.insight.hotspots import LEGEND
+    from saferplaces.insight.periods import financial_year
+
+    scope = resolve_place("West Lancashire")
+    report = hotspots(scope, financial_year(2014), permutations=999, seed=1)
+    layer = report.map_layer()
+    colours = {e.spot: e.colour for e in LEGEND}
+    assert set(layer["lsoas"]) == set(lsoa_shapes([WEST_LANCS]))
+    assert all(v["colour"] == colours[v["spot"]] for v in layer["lsoas"].values())
+    significant = [r for r in report.rows() if r["spot"] not in ("not-significant", "excluded")]
+    assert significant
+    assert all(r["name"] in layer["text"] for r in significant)
+    bands = density_for(scope, financial_year(2014)).bands()
+    assert bands["features"] and bands["type"] == "FeatureCollection"

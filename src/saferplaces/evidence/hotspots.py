@@ -38,6 +38,7 @@ from saferplaces.insight.hotspots import (
     Neighbours,
     Trend,
     contiguity,
+    density_bands,
     density_surface,
     distance_band,
     emerging,
@@ -165,6 +166,52 @@ class HotspotReport:
                 }
             )
         return out
+
+    def map_layer(self) -> dict[str, Any]:
+        """What the LSOA map needs to colour its features (matched on ``code``, as
+        :func:`~saferplaces.insight.boundaries.place_map` names them): per LSOA its class,
+        colour, legend label, rate, z, q and pattern; the legend, its note, the text
+        alternative, the method, the limitations and the sources."""
+        colours = {e.spot: e.colour for e in LEGEND}
+        keys = ("spot", "legend", "rate_per_1000", "z", "q", "pattern_label", "excluded_reason")
+        summary = self.summary()
+        return {
+            "lsoas": {
+                r["code"]: {k: r[k] for k in keys} | {"colour": colours[r["spot"]]}
+                for r in self.rows()
+            },
+            "legend": summary["legend"],
+            "legend_note": LEGEND_NOTE,
+            "text": self.text_alternative(),
+            "method": summary["method"],
+            "limitations": list(self.limitations),
+            "sources": summary["sources"],
+        }
+
+    def text_alternative(self) -> str:
+        """The map in words: each significant LSOA by class, then what was left out."""
+        rows = self.rows()
+        parts = []
+        for entry in LEGEND:
+            if entry.spot in ("not-significant", "excluded"):
+                continue
+            found = [r for r in rows if r["spot"] == entry.spot]
+            if found:
+                names = ", ".join(
+                    f"{r['name']} ({r['rate_per_1000']:,.1f} per 1,000"
+                    + (f", {r['pattern_label']}" if r["pattern_label"] else "")
+                    + ")"
+                    for r in found
+                )
+                parts.append(f"{entry.label}: {names}.")
+        tested = sum(1 for r in rows if r["spot"] != "excluded")
+        if not parts:
+            parts.append(f"No hot or cold spot at 90% confidence among {tested} LSOAs.")
+        left = len(rows) - tested
+        if left:
+            parts.append(f"{left} LSOAs left out (no data, no population or no neighbour).")
+        head = f"{self.indicator.name} per 1,000 residents, {self.latest.label}, {self.place}."
+        return " ".join([head, *parts])
 
     def summary(self) -> dict[str, Any]:
         """The report without its rows: place, indicator, method, counts per class,
@@ -299,6 +346,11 @@ class DensityView:
     surface: DensitySurface
     note: str
     limitation: str = DENSITY_LIMITATION
+
+    def bands(self) -> dict[str, Any]:
+        """The surface as nested GeoJSON bands for the map (see
+        :func:`~saferplaces.insight.hotspots.density_bands`)."""
+        return density_bands(self.surface)
 
 
 def density_for(
