@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Model, Sum
 
+from saferplaces.delivery import funding, outputs
 from saferplaces.delivery.demo import BRIGHT_SPARX, ENGAGEMENT, FRESHERS, load_delivery_demo
 from saferplaces.delivery.models import (
     ActionPlan,
@@ -28,6 +29,7 @@ from saferplaces.delivery.models import (
     ValueCase,
 )
 from saferplaces.partnership.demo.loader import load_demo
+from saferplaces.partnership.models import Place
 from saferplaces.strategy import plan_demo
 
 MODELS: list[type[Model]] = [
@@ -97,6 +99,23 @@ def test_three_streams_total_19750_and_allocations_never_exceed_them(demo: None)
         assert sorted(r.quarter for r in returns) == [1, 2, 3, 4]
         assert not QuarterlyReturn.objects.filter(allocation=allocation).outstanding().exists()
         assert sum(r.spend or Decimal(0) for r in returns) == allocation.amount
+        assert [r.due_on for r in returns] == [funding.due_date(2014, q) for q in (1, 2, 3, 4)]
+
+
+@pytest.mark.django_db
+def test_funding_summary_and_monitoring_of_the_demo_year(demo: None) -> None:
+    """Given the demo, when the funding summary and monitoring for West Lancashire 2014/15
+    are read today, then they hold £19,750.00, all of it allocated, and no return is
+    overdue or due (all four returns of each of the four allocations are submitted)."""
+    place = Place.objects.get(slug="west-lancashire")
+    summary = funding.summary(place, 2014)
+    assert summary.totals.amount == Decimal("19750.00")
+    assert summary.totals.allocated == summary.totals.amount
+    assert summary.totals.spent == summary.totals.amount
+    assert (summary.totals.returns_overdue, summary.totals.returns_due) == (0, 0)
+    monitoring = funding.monitoring(place, 2014)
+    assert monitoring.counts["overdue"] == 0
+    assert monitoring.counts["submitted"] == 4 * Allocation.objects.count() == 16
 
 
 @pytest.mark.django_db
@@ -151,6 +170,9 @@ def test_the_years_headline_is_15_days_and_375_tons(demo: None) -> None:
     and 375 tons removed, 6 days and 150 tons of them Bright Sparx's."""
     assert _in_2014_15(OutputKind.ENGAGEMENT_DAYS) == 15
     assert _in_2014_15(OutputKind.TONS_REMOVED) == 375
+    sentences = outputs.headlines(Place.objects.get(slug="west-lancashire"), 2014).sentences
+    assert "15 engagement days" in sentences and "375 tons removed" in sentences
+    assert "approximately 500 attendees" in sentences
     bright = Initiative.objects.get(slug=BRIGHT_SPARX)
     assert bright.outputs.get(kind=OutputKind.ENGAGEMENT_DAYS).quantity == 6
     assert bright.outputs.get(kind=OutputKind.TONS_REMOVED).quantity == 150

@@ -314,12 +314,13 @@ ALLOCATIONS: list[tuple[str, str, str, str, tuple[str, str, str, str], str]] = [
      ("1200.00", "1200.00", "1150.00", "1200.00"), "housing"),
 ]  # fmt: skip
 
-# quarter → (due, submitted): due a month after the quarter ends (illustrative)
+# quarter → (due, submitted): due 28 days after the quarter ends (the default of
+# SAFERPLACES_RETURN_DUE_DAYS), submitted a week before (illustrative)
 QUARTERS: dict[int, tuple[datetime.date, datetime.date]] = {
-    1: (datetime.date(2014, 7, 31), datetime.date(2014, 7, 25)),
-    2: (datetime.date(2014, 10, 31), datetime.date(2014, 10, 24)),
-    3: (datetime.date(2015, 1, 31), datetime.date(2015, 1, 23)),
-    4: (datetime.date(2015, 4, 30), datetime.date(2015, 4, 24)),
+    1: (datetime.date(2014, 7, 28), datetime.date(2014, 7, 21)),
+    2: (datetime.date(2014, 10, 28), datetime.date(2014, 10, 21)),
+    3: (datetime.date(2015, 1, 28), datetime.date(2015, 1, 21)),
+    4: (datetime.date(2015, 4, 28), datetime.date(2015, 4, 21)),
 }
 
 # (indicator slug, window)
