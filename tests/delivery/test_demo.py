@@ -28,6 +28,7 @@ from saferplaces.delivery.models import (
     UnitCost,
     ValueCase,
 )
+from saferplaces.insight.value import avoided_cost
 from saferplaces.partnership.demo.loader import load_demo
 from saferplaces.partnership.models import Place
 from saferplaces.strategy import plan_demo
@@ -188,6 +189,16 @@ def test_value_case_is_15450_a_night(demo: None) -> None:
     assert case.unit_cost.name == "Fire call-out" and case.unit_cost.source
     cost = case.baseline_per_period * case.periods * case.unit_cost.amount
     assert cost == Decimal("15450.00")
+    worked = avoided_cost(
+        baseline_per_period=case.baseline_per_period,
+        unit_cost=case.unit_cost.amount,
+        observed_per_period=case.observed_per_period,
+        periods=case.periods,
+        unit=case.unit_cost.unit,
+        period=case.period,
+    )
+    assert worked.baseline_cost_per_period == cost and worked.avoided_total is None
+    assert "£15,450" in worked.headline
 
 
 @pytest.mark.django_db
