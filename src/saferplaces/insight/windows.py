@@ -43,7 +43,7 @@ from scipy.stats import t as student_t
 
 from saferplaces.insight.compare import held_months
 from saferplaces.insight.indicators import Indicator
-from saferplaces.insight.periods import add_months, month_start
+from saferplaces.insight.periods import add_months
 from saferplaces.insight.query import StoreLike, backend_of, store_fingerprint
 from saferplaces.insight.seasons import (
     BONFIRE_MONTHS,
@@ -604,6 +604,33 @@ def _month_level_refusal(month_level: Sequence[Dataset], window: DayWindow | Dat
     )
 
 
+def _list(values: Sequence[str]) -> str:
+    """SQL string literals for an IN list (never empty: NULL matches nothing)."""
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values) or "NULL"
+
+
+DAY_ROLLUP = "seasons_days"
+"""A temporary table on the store's connection: dated incidents counted by source,
+dataset, district, category and day (made once per connection, which the store renews
+when its data changes)."""
+
+
+def _day_rollup(store_or_con: StoreLike) -> Any:
+    """The connection, with :data:`DAY_ROLLUP` made on it if it is not there yet.
+
+    Windows fall in scattered days of many years, and the store's files are ordered for
+    month queries, so each window would scan every dated row; counted by day once, a
+    window reads a few thousand rows of the rollup instead."""
+    con = backend_of(store_or_con).con
+    con.execute(
+        f"""CREATE TEMP TABLE IF NOT EXISTS {DAY_ROLLUP} AS
+        SELECT source || '/' || dataset AS k, CAST(occurred_at AS DATE) AS d, district,
+               category, count(*) AS n
+        FROM incidents WHERE occurred_at IS NOT NULL GROUP BY ALL ORDER BY d"""
+    )
+    return con
+
+
 def _day_counts(
     store_or_con: StoreLike,
     days: Sequence[date],
@@ -612,24 +639,19 @@ def _day_counts(
     keys: Sequence[str],
 ) -> dict[tuple[str, date], tuple[int, int]]:
     """(source/dataset, day) → (incidents anywhere that day, incidents of the place and
-    categories): one scan of the months the days fall in."""
+    categories), from the day rollup."""
     if not days:
         return {}
-    months = sorted({month_start(d) for d in days})
-    cat_filter = "AND category IN (SELECT unnest($cats))" if categories is not None else ""
+    con = _day_rollup(store_or_con)
+    cat_filter = f"AND category IN ({_list(categories)})" if categories is not None else ""
+    day_list = ", ".join(f"DATE '{d.isoformat()}'" for d in sorted(set(days)))
     sql = f"""
-        SELECT source || '/' || dataset AS k, CAST(occurred_at AS DATE) AS d, count(*) AS n_all,
-               count(*) FILTER (WHERE district IN (SELECT unnest($districts)) {cat_filter}) AS n
-        FROM incidents
-        WHERE month IN (SELECT unnest($months::DATE[])) AND occurred_at IS NOT NULL
-          AND source || '/' || dataset IN (SELECT unnest($keys))
+        SELECT k, d, sum(n) AS n_all,
+               coalesce(sum(n) FILTER (WHERE district IN ({_list(districts)}) {cat_filter}), 0)
+        FROM {DAY_ROLLUP}
+        WHERE d IN ({day_list}) AND k IN ({_list(keys)})
         GROUP BY ALL"""
-    params: dict[str, Any] = {"districts": list(districts), "months": months, "keys": list(keys)}
-    if categories is not None:
-        params["cats"] = list(categories)
-    wanted = set(days)
-    rows = backend_of(store_or_con).con.execute(sql, params).fetchall()
-    return {(k, d): (int(n_all), int(n)) for k, d, n_all, n in rows if d in wanted}
+    return {(k, d): (int(n_all), int(n)) for k, d, n_all, n in con.execute(sql).fetchall()}
 
 
 # ------------------------------------------------------- this year vs before
