@@ -472,6 +472,11 @@ def summary(place: Place, year: int, today: datetime.date | None = None) -> Fund
     return FundingSummary(place=place, year=year, today=day, rows=rows, totals=_totals(rows))
 
 
+def allocated_from(stream: FundingStream) -> Decimal:
+    """What is allocated from ``stream`` (one query)."""
+    return _money(stream.allocations.aggregate(s=Sum("amount"))["s"])
+
+
 def years_held(place: Place) -> list[int]:
     """The financial years a place has funding streams for, latest first."""
     return list(
@@ -630,6 +635,17 @@ def monitoring(
     )  # fmt: skip
 
 
+def year_returns(place: Place, year: int, today: datetime.date | None = None) -> list[ReturnLine]:
+    """Every quarterly return of ``place``'s streams in ``year`` (one query), by stream,
+    initiative and quarter."""
+    day = today or datetime.date.today()
+    qs = _scoped_returns(place, year, None).order_by(
+        "allocation__stream__funder", "allocation__stream__name",
+        "allocation__initiative__name", "quarter",
+    )  # fmt: skip
+    return _lines(qs, day)
+
+
 # ---------------------------------------------------------------- one initiative
 
 
@@ -650,14 +666,25 @@ def initiative_funding(
     initiative: Initiative, today: datetime.date | None = None
 ) -> list[InitiativeAllocation]:
     """Every allocation to ``initiative`` with its returns (two queries)."""
+    return _allocations(Q(initiative=initiative), today)
+
+
+def stream_allocations(
+    stream: FundingStream, today: datetime.date | None = None
+) -> list[InitiativeAllocation]:
+    """Every allocation from ``stream`` with its returns (two queries)."""
+    return _allocations(Q(stream=stream), today)
+
+
+def _allocations(where: Q, today: datetime.date | None) -> list[InitiativeAllocation]:
     day = today or datetime.date.today()
     allocations = list(
-        Allocation.objects.filter(initiative=initiative)
-        .select_related("stream")
-        .order_by("-stream__year", "stream__funder", "stream__name")
+        Allocation.objects.filter(where)
+        .select_related("stream", "initiative")
+        .order_by("-stream__year", "stream__funder", "stream__name", "initiative__name")
     )
     by_allocation: dict[int, list[ReturnLine]] = defaultdict(list)
-    qs = QuarterlyReturn.objects.filter(allocation__initiative=initiative).order_by(
+    qs = QuarterlyReturn.objects.filter(allocation__in=[a.pk for a in allocations]).order_by(
         "allocation_id", "quarter"
     )
     for line in _lines(qs, day):
@@ -667,11 +694,7 @@ def initiative_funding(
             allocation=a,
             returns=by_allocation[a.pk],
             spent=sum(
-                (
-                    r.spend
-                    for r in by_allocation[a.pk]
-                    if r.spend is not None and r.submitted_on is not None
-                ),
+                (r.spend for r in by_allocation[a.pk] if r.spend is not None and r.submitted_on),
                 ZERO,
             ),
         )
