@@ -234,3 +234,34 @@ def test_freshers_week_is_a_setting_per_place(settings: Any, tmp_path: Path) -> 
                       "json")  # fmt: skip
     assert [(r["year"], r["count"], r["days"], r["complete"]) for r in rows] == [(2020, 7, 7, True)]
     assert rows[0]["comparison"]["reason"].startswith("fewer than 2 complete years")
+
+
+def test_own_windows_and_settings_that_cannot_be_read(settings: Any, tmp_path: Path) -> None:
+    """Given a partnership's own window in SAFERPLACES_SEASON_WINDOWS, When it is asked
+    by name, Then its days are counted; Given a Diwali date that is not YEAR=MM-DD, Then
+    the command refuses and names the variable."""
+    load_geography(force_areas=["E23000001"])
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(
+        'source = "force"\ndataset = "log"\n[columns]\ndate = "d"\ndistrict = "x"\n'
+        '[categories]\ndefault = "anti-social-behaviour"\n',
+        "utf-8",
+    )
+    lines = ["d,x"]
+    for year in (2019, 2020, 2021):
+        lines += [f"{date(year, 10, 20) + timedelta(days=i)},{TOWER_HAMLETS}" for i in range(12)]
+    lines += [f"{date(2021, 10, 24)},{TOWER_HAMLETS}"] * 20  # a busy night in 2021
+    data = tmp_path / "log.csv"
+    data.write_text("\n".join(lines) + "\n", "utf-8")
+    import_files("incidents", [data], mapping=mapping)
+    settings.SEASONS_WINDOWS = ["half-term=10-24..10-28"]
+    rows, _ = seasons("--place", "Tower Hamlets", "--window", "half-term", "--format", "json")
+    assert [(r["year"], r["count"], r["complete"]) for r in rows] == [
+        (2019, 5, True),
+        (2020, 5, True),
+        (2021, 25, True),
+    ]
+    assert rows[-1]["comparison"]["verdict"] == "significant increase"
+    settings.SEASONS_DIWALI_DATES = ["2025=October"]
+    with pytest.raises(CommandError, match="SAFERPLACES_DIWALI_DATES"):
+        seasons("--place", "Tower Hamlets", "--window", "diwali")

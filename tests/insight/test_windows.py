@@ -219,3 +219,20 @@ def test_p_value_is_the_exact_binomial_summed_here() -> None:
     want = sum(x for x in pmf if x <= pmf[k] * (1 + 1e-7))
     assert got.p_value == pytest.approx(want, rel=1e-9)
     assert got.baseline_years == [2019, 2020] and got.baseline_mean == 32.5
+
+
+def test_diwali_years_without_dates_are_named(tmp_path: Path) -> None:
+    """Given daily data through November 2025 and the table ending in 2024, When Diwali
+    is counted, Then 2023 and 2024 are counted and 2025 is named as not counted (no
+    dates held), not silently dropped; with 2025's dates added it is counted."""
+    start = date(2023, 10, 1)
+    rows = [(start + timedelta(days=i), "Bin", A) for i in range(792)]
+    mapping, data = write_source(tmp_path, "fra", "daily", rows)
+    store = IncidentStore(tmp_path / "store")
+    import_incidents(store, mapping, data)
+    got = w.count_window(store, w.diwali(), districts=[A])
+    assert [(y.year, y.count) for y in got.years] == [(2023, 5), (2024, 5)]
+    assert any("No Diwali dates held for 2025" in n for n in got.notes)
+    more = w.count_window(store, w.diwali({2025: date(2025, 10, 18)}), districts=[A])
+    assert [y.year for y in more.years] == [2023, 2024, 2025]
+    assert not any("No Diwali dates" in n for n in more.notes)

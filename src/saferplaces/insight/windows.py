@@ -443,6 +443,14 @@ def count_window(
         )
     if motive_recorded(best) is False:
         notes.append(MOTIVE_NOT_RECORDED.format(name=best.key))
+    if isinstance(window, DatedWindow) and years is None:
+        missing = _years_without_dates(window, best)
+        if missing:
+            notes.append(
+                f"No {window.name} dates held for {', '.join(map(str, missing))}, which the "
+                f"data reaches: not counted (the table holds {min(window.spans)}-"
+                f"{max(window.spans)}; add a year's dates to count it)."
+            )
     counted = sorted(best.districts & set(districts))
     if len(counted) < len(set(districts)):
         notes.append(
@@ -593,6 +601,16 @@ def _month_window_by_month(
     if motive_recorded(d) is False:
         notes.append(MOTIVE_NOT_RECORDED.format(name=d.key))
     return WindowCount(window.name, d, out, notes, counted, "month")
+
+
+def _years_without_dates(window: DatedWindow, d: Dataset) -> list[int]:
+    """Years the dataset reaches, from the earliest day of the year the window has
+    ever started on, that the window's table has no dates for."""
+    if d.first is None or d.last is None or not window.spans:
+        return []
+    earliest = min((a.month, a.day) for a, _ in window.spans.values())
+    return [y for y in range(d.first.year, d.last.year + 1)
+            if y not in window.spans and date(y, *earliest) <= d.last]  # fmt: skip
 
 
 def _month_level_refusal(month_level: Sequence[Dataset], window: DayWindow | DatedWindow) -> str:
