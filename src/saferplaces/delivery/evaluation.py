@@ -68,6 +68,8 @@ class YearCount:
     count: int | None
     reason: str | None
     initiative_year: bool
+    resolution_ok: bool = True
+    """False: the source records only the month, so a day window cannot be counted."""
 
     @property
     def complete(self) -> bool:
@@ -75,7 +77,7 @@ class YearCount:
 
 
 @dataclass(frozen=True)
-class Test:
+class ChangeTest:
     """The initiative's year against one baseline (a year, or the mean of earlier years)."""
 
     against: str
@@ -102,8 +104,8 @@ class Comparison:
 
     year: int | None
     current: int | None
-    against_previous: Test | None
-    against_mean: Test | None
+    against_previous: ChangeTest | None
+    against_mean: ChangeTest | None
     verdict: str
     reason: str
 
@@ -191,10 +193,10 @@ def _pct(current: int, baseline: Decimal) -> Decimal | None:
     return (Decimal(100) * (current - baseline) / baseline).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-def _test(current: int, baseline: int, against: str, mean: Decimal | None = None) -> Test:
+def _test(current: int, baseline: int, against: str, mean: Decimal | None = None) -> ChangeTest:
     j = judge(current, baseline)
     verdict = TOO_FEW_INCIDENTS if j.verdict == TOO_FEW else j.verdict
-    return Test(against, baseline, mean, verdict, j.p_value, j.z,
+    return ChangeTest(against, baseline, mean, verdict, j.p_value, j.z,
                 _pct(current, mean if mean is not None else Decimal(baseline)))  # fmt: skip
 
 
@@ -202,12 +204,23 @@ def _span(years: list[int]) -> str:
     return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
 
 
-def compare(
-    rows: list[YearCount], year: int, *, partial: str | None = None, month_only: bool = False
-) -> Comparison:
-    """The verdict on the initiative's year against the year before and the earlier mean."""
+def _month_only(rows: list[YearCount], year: int) -> bool:
+    """Whether month-level data stops the comparison: the initiative's year cannot be
+    counted in the window, or no earlier year can and some could not."""
     this = next((r for r in rows if r.year == year), None)
-    if month_only:
+    if this is not None and not this.resolution_ok:
+        return True
+    earlier = [r for r in rows if r.year < year]
+    return any(not r.resolution_ok for r in earlier) and not any(
+        r.count is not None for r in earlier
+    )
+
+
+def compare(rows: list[YearCount], year: int, *, partial: str | None = None) -> Comparison:
+    """The verdict on the initiative's year against the year before and the earlier mean
+    (a year not held, or held only by month for a day window, is left out, never 0)."""
+    this = next((r for r in rows if r.year == year), None)
+    if _month_only(rows, year):
         return Comparison(year, None, None, None, MONTH_ONLY,
                           "This window is a matter of days: it needs day-level data (a force "
                           "incident log or fire service incidents); police.uk records only the "
@@ -251,7 +264,8 @@ def _no_data_rows(window: Window, years: list[int], y0: int, reason: str) -> lis
 
 
 def _rows(found: list[WindowResult], y0: int) -> list[YearCount]:
-    return [YearCount(r.year, r.start, r.end, r.count, r.reason, r.year == y0) for r in found]
+    return [YearCount(r.year, r.start, r.end, r.count, r.reason, r.year == y0, r.resolution_ok)
+            for r in found]  # fmt: skip
 
 
 def _refusal(
@@ -302,10 +316,9 @@ def evaluate_measure(
     found = window_counts(store, window, years=years, indicator=ind, districts=counted,
                           held=held)  # fmt: skip
     rows = _rows(found, y0)
-    month_only = any(not r.resolution_ok for r in found)
     partial = part_note(scope, counted)
     notes = [n for n in (partial, _gap_note(rows)) if n]
-    verdict = compare(rows, y0, partial=partial, month_only=month_only)
+    verdict = compare(rows, y0, partial=partial)
     return MeasureResult(measure.pk, ind.slug, ind.name, measure.window, label, rows, verdict,
                          notes)  # fmt: skip
 
@@ -358,7 +371,7 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(value.quantize(Decimal("0.01")))
 
 
-def _test_dict(t: Test | None) -> dict[str, Any] | None:
+def _test_dict(t: ChangeTest | None) -> dict[str, Any] | None:
     if t is None:
         return None
     return {"against": t.against, "baseline": t.baseline,
@@ -440,10 +453,10 @@ __all__ = [
     "NO_DATA",
     "PARTIAL",
     "TOO_FEW_INCIDENTS",
+    "ChangeTest",
     "Comparison",
     "Evaluation",
     "MeasureResult",
-    "Test",
     "ValueCaseResult",
     "YearCount",
     "compare",
