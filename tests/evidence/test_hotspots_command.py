@@ -210,3 +210,66 @@ def test_map_layer_and_its_text(imported: Path) -> None:
     assert all(r["name"] in layer["text"] for r in significant)
     bands = density_for(scope, financial_year(2014)).bands()
     assert bands["features"] and bands["type"] == "FeatureCollection"
+
+
+def test_place_hotspots_is_cached_until_an_import(
+    imported: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given a page's hot spots computed once
+    When asked again, Then the cached report comes back (no recomputation)."""
+    from saferplaces.evidence import hotspots as module
+    from saferplaces.insight.periods import financial_year
+    from saferplaces.partnership.models import Place
+
+    place = Place.objects.by_name_or_code("West Lancashire")
+    first = module.place_hotspots(place, financial_year(2014))
+    calls: list[int] = []
+    real = module.hotspots
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "hotspots", counting)
+    again = module.place_hotspots(place, financial_year(2014))
+    assert calls == []
+    assert [r["spot"] for r in again.rows()] == [r["spot"] for r in first.rows()]
+
+
+@pytest.mark.slow
+def test_large_places_use_the_national_contiguity_cached_in_the_data_dir(
+    imported: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given a place counted as large
+    When its neighbours are asked for
+    Then the contiguity of all England and Wales is built once into the data directory
+    and agrees with the place's own contiguity inside the place."""
+    from saferplaces.evidence import hotspots as module
+
+    monkeypatch.setattr(module, "NATIONAL_ABOVE", 0)
+    national = module.neighbours_for((WEST_LANCS,))
+    assert (Path(settings.DATA_DIR) / "hotspots" / "lsoa11-contiguity.json.gz").exists()
+    assert len(national) == 34_753
+    own = module._place_contiguity((WEST_LANCS,))
+    for code, near in own.items():
+        assert set(near) == {n for n in national[code] if n in own}
+
+
+def test_a_part_year_is_said_and_left_out_of_the_patterns(demo: None, samples: Path) -> None:
+    """Given 2013/14 held for its last six months only
+    When two years are asked for
+    Then 2013/14 is said to hold 6 of 12 months and is left out of the patterns, so no
+    LSOA is called 'newly hot' or 'hot for 2 years running'."""
+    files = [f for f in sorted(samples.glob("*.csv.gz")) if f.name[:7] >= "2013-10"]
+    import_files("police-uk", files)
+    found = _json(
+        "--place", "West Lancashire", "--year", "2014/15", "--years", "2", "--permutations", "199"
+    )
+    years = {y["period"]: y for y in found["summary"]["years"]}
+    assert years["2013/14"]["months"] == 6 and not years["2013/14"]["complete"]
+    assert years["2014/15"]["complete"]
+    assert any(
+        "2013/14 holds 6 of 12 months" in n and "left out of the patterns" in n
+        for n in found["summary"]["notes"]
+    )
+    assert {r["pattern"] for r in found["lsoas"]} == {"no-pattern"}

@@ -458,3 +458,18 @@ print("ok")
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_resolution_note_when_permutations_cap_the_confidence() -> None:
+    """Given a strong cluster tested with only 99 permutations
+    When the result is read
+    Then it says the permutations cap the confidence, and with 999 it does not."""
+    rates = wl_rates()
+    weights = contiguity(lsoa_shapes([WEST_LANCS]))
+    few = gi_star(rates, weights, permutations=99)
+    floor = 2 / 100
+    assert min(r.p for r in few.rows) == pytest.approx(floor)
+    note = few.resolution_note()
+    assert note is not None and "99 permutations" in note and "0.0200" in note
+    many = gi_star(rates, weights, permutations=9999)
+    assert min(r.q for r in many.rows) < min(r.q for r in few.rows)

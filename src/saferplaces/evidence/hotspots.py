@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 
 from saferplaces.evidence.figures import indicator_set
-from saferplaces.evidence.performance import summary_for
-from saferplaces.evidence.scope import PlaceScope
+from saferplaces.evidence.performance import figures_key, summary_for
+from saferplaces.evidence.scope import PlaceScope, scope_for
 from saferplaces.evidence.sources import SourceNote, sources_for
 from saferplaces.evidence.store import incident_store
 from saferplaces.insight.boundaries import lsoa_shapes
@@ -48,6 +49,7 @@ from saferplaces.insight.hotspots import (
 from saferplaces.insight.indicators import Indicator, category_indicators
 from saferplaces.insight.periods import Period, parse_month
 from saferplaces.insight.query import backend_of
+from saferplaces.partnership.models import Place
 
 NATIONAL_ABOVE = 40
 """Places of more districts than this use the contiguity of all England and Wales,
@@ -104,6 +106,11 @@ class HotspotYear:
     @property
     def label(self) -> str:
         return self.period.label
+
+    @property
+    def complete(self) -> bool:
+        """Whether every month of the period was counted."""
+        return len(self.months) == self.period.length
 
 
 @dataclass
@@ -234,6 +241,8 @@ class HotspotReport:
                     "period": y.label,
                     "counts": y.result.counts() if y.result else None,
                     "tested": len(y.result.rows) if y.result else 0,
+                    "months": len(y.months),
+                    "complete": y.complete,
                     "excluded": len(y.excluded) + (len(y.result.excluded) if y.result else 0),
                     "refusal": y.refusal,
                 }
@@ -323,11 +332,26 @@ def hotspots(
         )
         for p in periods
     ]
-    tested = {y.period.start.year: y.result for y in done if y.result is not None}
+    latest = done[-1]
+    # A part year is compared with nothing: earlier part years stay out of the patterns.
+    tested = {
+        y.period.start.year: y.result
+        for y in done
+        if y.result is not None and (y.complete or y is latest)
+    }
     trends = {t.code: t for t in emerging(tested)} if len(periods) > 1 else {}
     notes = [f"{y.label}: {y.refusal}." for y in done if y.refusal]
+    for y in done:
+        if y.result is not None and not y.complete:
+            notes.append(
+                f"{y.label} holds {len(y.months)} of {y.period.length} months "
+                f"({y.months[0]} to {y.months[-1]}): its hot spots are of those months only"
+                + ("." if y is latest else ", so it is left out of the patterns.")
+            )
     if len(periods) > 1 and len(tested) < len(periods):
-        notes.append("Years without a result are left out of the patterns, not read as cold.")
+        notes.append("Years without a full result are left out of the patterns, not read as cold.")
+    if latest.result is not None and (floor := latest.result.resolution_note()):
+        notes.append(floor)
     return HotspotReport(
         scope.name,
         ind,
@@ -339,6 +363,25 @@ def hotspots(
         sources_for(scope, period),
         notes=notes,
     )
+
+
+def place_hotspots(
+    place: Place,
+    period: Period,
+    indicator: Indicator | None = None,
+    *,
+    years: int = 1,
+    band_m: float | None = None,
+) -> HotspotReport:
+    """:func:`hotspots` for a page: default permutations and seed, cached until the
+    incident store or the indicators change (like the dashboard's figures)."""
+    ind = indicator or indicator_set()[0]
+    key = figures_key(f"hotspots:{ind.slug}:{years}:{band_m}", place, period)
+    found: HotspotReport | None = cache.get(key)
+    if found is None:
+        found = hotspots(scope_for(place), period, ind, years=years, band_m=band_m)
+        cache.set(key, found, timeout=3600)
+    return found
 
 
 @dataclass(frozen=True)
