@@ -63,6 +63,7 @@ def test_json_carries_the_counts_the_verdict_and_the_arithmetic(sparx: Any) -> N
                            districts=scope_for(sparx.place).districts)  # fmt: skip
     assert [y["count"] for y in octnov["years"]] == [None, *(r.count for r in direct)]
     assert octnov["years"][0]["complete"] is False and octnov["years"][0]["reason"]
+    assert (octnov["years"][1]["start"], octnov["years"][1]["end"]) == ("2013-10-01", "2013-11-30")
     assert octnov["comparison"]["verdict"] and octnov["comparison"]["against_previous"]
     assert mischief["comparison"]["verdict"] == MONTH_ONLY
     [case] = data["value_cases"]

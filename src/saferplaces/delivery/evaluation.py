@@ -258,14 +258,15 @@ def compare(rows: list[YearCount], year: int, *, partial: str | None = None) -> 
 def _no_data_rows(window: Window, years: list[int], y0: int, reason: str) -> list[YearCount]:
     out = []
     for y in years:
-        a, b = window.bounds(y)
+        a, b = window.bounds(y)[0], _last_day(window, y)
         out.append(YearCount(y, a.isoformat(), b.isoformat(), None, reason, y == y0))
     return out
 
 
-def _rows(found: list[WindowResult], y0: int) -> list[YearCount]:
-    return [YearCount(r.year, r.start, r.end, r.count, r.reason, r.year == y0, r.resolution_ok)
-            for r in found]  # fmt: skip
+def _rows(found: list[WindowResult], y0: int, window: Window) -> list[YearCount]:
+    """The engine's rows, a month window's end given as its last day (not the month)."""
+    return [YearCount(r.year, r.start, _last_day(window, r.year).isoformat(), r.count, r.reason,
+                      r.year == y0, r.resolution_ok) for r in found]  # fmt: skip
 
 
 def _refusal(
@@ -315,7 +316,7 @@ def evaluate_measure(
                              compare(rows, y0))  # fmt: skip
     found = window_counts(store, window, years=years, indicator=ind, districts=counted,
                           held=held)  # fmt: skip
-    rows = _rows(found, y0)
+    rows = _rows(found, y0, window)
     partial = part_note(scope, counted)
     notes = [n for n in (partial, _gap_note(rows)) if n]
     verdict = compare(rows, y0, partial=partial)

@@ -63,7 +63,7 @@ class Command(BaseCommand):
             for y in m.years:
                 count = f"{y.count:,}" if y.count is not None else "no data"
                 mark = "  <- initiative year" if y.initiative_year else ""
-                w(f"  {y.year:<6} {count:>8}  {(y.reason or '')[:90]}{mark}")
+                w(f"  {y.year:<6} {count:>8}  {y.reason or ''}{mark}")
             w(f"  Verdict: {m.comparison.verdict}")
             w(f"  {m.comparison.reason}")
             for note in m.notes:
