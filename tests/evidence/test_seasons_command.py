@@ -82,6 +82,15 @@ def test_bonfire_period_per_year_and_night_from_the_raw_file(london_fires: None)
     assert "not added in" in err and "does not record motive" in err
     assert rows[-1]["comparison"]["baseline_years"] == [r["year"] for r in rows[:-1]]
     assert all(r["comparison"] is None for r in rows[:-1])
+    out = io.StringIO()
+    call_command("seasons", "--place", "Tower Hamlets", "--window", "bonfire-period",
+                 "--format", "csv", "--nights", stdout=out)  # fmt: skip
+    nights = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert len(nights) == 15 * len(rows)
+    assert all(int(n["count"]) == by_day[date.fromisoformat(n["date"])] for n in nights)
+    table, _ = seasons("--place", "Tower Hamlets", "--window", "bonfire-period", "--nights")
+    (line,) = [x for x in table.splitlines() if x.startswith("2024-11-05")]
+    assert line.split() == ["2024-11-05", str(by_day[date(2024, 11, 5)])]
 
 
 @pytest.mark.shared_data

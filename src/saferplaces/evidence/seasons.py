@@ -49,6 +49,9 @@ SOURCE_NAMES = {
 }
 """Names for the ``Source:`` line (others are shown as their key)."""
 DELIBERATE_NAME = "deliberate"
+DELIBERATE_NAMES = frozenset({DELIBERATE_NAME, "deliberate-fires", "asb-fires"})
+"""What ``--category`` accepts for deliberate primary and secondary fires (the ASB-fire
+indicator, ``deliberate-fires`` among the indicators)."""
 
 
 def _pairs(variable: str, values: Sequence[str]) -> list[tuple[str, str]]:
@@ -139,7 +142,7 @@ def categories_from(text: str | None) -> list[str] | None:
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
-        if part.casefold() == DELIBERATE_NAME:
+        if part.casefold() in DELIBERATE_NAMES:
             out.extend(DELIBERATE)
         elif part in CATEGORIES:
             out.append(part)
