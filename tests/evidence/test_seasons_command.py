@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from saferplaces.evidence.scope import resolve_place
+from saferplaces.evidence.seasons import seasons as season_answer
 from saferplaces.evidence.services import import_files
 from saferplaces.insight.imports import shipped_mapping
 from saferplaces.partnership.geography import load_geography
@@ -271,6 +273,12 @@ def test_own_windows_and_settings_that_cannot_be_read(settings: Any, tmp_path: P
         (2021, 25, True),
     ]
     assert rows[-1]["comparison"]["verdict"] == "significant increase"
+    chart = season_answer(resolve_place("Tower Hamlets"), "half-term").chart()
+    assert [(y["year"], y["count"], y["complete"]) for y in chart["years"]] == [
+        (r["year"], r["count"], r["complete"]) for r in rows
+    ]
+    assert [n["count"] for n in chart["nights"]] == [21, 1, 1, 1, 1]
+    assert chart["source"].startswith("Source: ") and chart["comparison"]["significant"]
     settings.SEASONS_DIWALI_DATES = ["2025=October"]
     with pytest.raises(CommandError, match="SAFERPLACES_DIWALI_DATES"):
         seasons("--place", "Tower Hamlets", "--window", "diwali")
