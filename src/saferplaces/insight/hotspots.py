@@ -301,18 +301,19 @@ class GiStar:
         smallest two-sided p is 2/(permutations + 1), and after the correction over every
         LSOA tested no LSOA reached the next level although some sit at that floor."""
         floor = 2 / (self.permutations + 1)
-        at_floor = [r for r in self.rows if r.p <= floor + 1e-12]
+        at_floor = [r for r in self.rows if r.p <= floor * (1 + 1e-6)]  # esda's p is float32
         if not at_floor:
             return None
         best = min(r.q for r in self.rows)
-        capped = [lv for lv in CONFIDENCE_LEVELS if best > (100 - lv) / 100]
+        capped = [lv for lv in sorted(CONFIDENCE_LEVELS) if best > (100 - lv) / 100]
         if not capped:
             return None
         return (
             f"With {self.permutations:,} permutations the smallest p-value is {floor:.4f}; "
             f"corrected over {len(self.rows):,} LSOAs, {len(at_floor)} LSOAs at that floor "
             f"reach only q = {best:.3f}, so no LSOA can show {capped[0]}% confidence here. "
-            "More permutations (e.g. 9,999) can separate the strongest clusters."
+            f"More permutations (e.g. {10 * (self.permutations + 1) - 1:,}) can separate "
+            "the strongest clusters."
         )
 
 
