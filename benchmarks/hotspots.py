@@ -31,10 +31,9 @@ from typing import Any
 import numpy as np
 
 from saferplaces.insight.boundaries import lsoa_shapes
+from saferplaces.insight.density import density_bands, density_surface
 from saferplaces.insight.hotspots import (
     contiguity,
-    density_bands,
-    density_surface,
     gi_star,
     national_contiguity,
 )

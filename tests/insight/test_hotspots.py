@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from saferplaces.insight.boundaries import LsoaShape, lsoa_shapes
+from saferplaces.insight.density import density_bands, density_surface
 from saferplaces.insight.geography import lsoa_population
 from saferplaces.insight.hotspots import (
     LEGEND,
@@ -26,8 +27,6 @@ from saferplaces.insight.hotspots import (
     Spot,
     classify,
     contiguity,
-    density_bands,
-    density_surface,
     distance_band,
     emerging,
     fdr,
@@ -439,7 +438,8 @@ def refuse(*a, **k):
 socket.socket.connect = refuse
 socket.create_connection = refuse
 from saferplaces.insight.boundaries import lsoa_shapes
-from saferplaces.insight.hotspots import contiguity, density_surface, gi_star, distance_band
+from saferplaces.insight.hotspots import contiguity, gi_star, distance_band
+from saferplaces.insight.density import density_surface
 shapes = lsoa_shapes(["E07000127"])
 rates = {c: float(i % 7) for i, c in enumerate(sorted(shapes))}
 gi_star(rates, contiguity(shapes), permutations=99)
@@ -471,5 +471,7 @@ def test_resolution_note_when_permutations_cap_the_confidence() -> None:
     assert min(r.p for r in few.rows) == pytest.approx(floor)
     note = few.resolution_note()
     assert note is not None and "99 permutations" in note and "0.0200" in note
+    reached = max((r.spot.confidence or 0) for r in few.rows)
+    assert f"show {min(lv for lv in (90, 95, 99) if lv > reached)}% confidence" in note
     many = gi_star(rates, weights, permutations=9999)
     assert min(r.q for r in many.rows) < min(r.q for r in few.rows)

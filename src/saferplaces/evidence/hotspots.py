@@ -23,24 +23,27 @@ from saferplaces.evidence.sources import SourceNote, sources_for
 from saferplaces.evidence.store import incident_store
 from saferplaces.insight.boundaries import lsoa_shapes
 from saferplaces.insight.breakdowns import LsoaFigure, by_lsoa
+from saferplaces.insight.density import (
+    DEFAULT_BANDWIDTH_M,
+    DENSITY_LIMITATION,
+    Bandwidth,
+    DensityError,
+    DensitySurface,
+    density_bands,
+    density_surface,
+)
 from saferplaces.insight.geography import district_name, lsoa_names, lsoas_of
 from saferplaces.insight.hotspots import (
-    DEFAULT_BANDWIDTH_M,
     DEFAULT_PERMUTATIONS,
     DEFAULT_SEED,
-    DENSITY_LIMITATION,
     LEGEND,
     LEGEND_NOTE,
     LIMITATIONS,
-    Bandwidth,
-    DensitySurface,
     GiStar,
     HotspotError,
     Neighbours,
     Trend,
     contiguity,
-    density_bands,
-    density_surface,
     distance_band,
     emerging,
     gi_star,
@@ -404,11 +407,11 @@ def density_for(
     bandwidth: Bandwidth = DEFAULT_BANDWIDTH_M,
 ) -> DensityView:
     """The density surface of the place's mapped incidents in the period, over the
-    extent of its districts with data. Raises HotspotError when there are too few."""
+    extent of its districts with data. Raises DensityError when there are too few."""
     ind = indicator or indicator_set()[0]
     result = summary_for(scope, period, ind)
     if result.count is None:
-        raise HotspotError(f"No data for {scope.name} in {period}")
+        raise DensityError(f"No data for {scope.name} in {period}")
     backend = backend_of(incident_store())
     t = backend.table("incidents")
     months = [parse_month(m) for m in result.months]

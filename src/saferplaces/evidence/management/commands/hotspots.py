@@ -19,8 +19,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from saferplaces.evidence.arguments import add_place_and_period, place_and_period
 from saferplaces.evidence.hotspots import HotspotReport, density_for, find_indicator, hotspots
+from saferplaces.insight.density import DEFAULT_BANDWIDTH_M, DensityError
 from saferplaces.insight.hotspots import (
-    DEFAULT_BANDWIDTH_M,
     DEFAULT_PERMUTATIONS,
     DEFAULT_SEED,
     HotspotError,
@@ -130,7 +130,7 @@ class Command(BaseCommand):
             raise CommandError("--bandwidth is metres or 'scott'") from None
         try:
             view = density_for(scope, period, indicator, bandwidth=band)  # type: ignore[arg-type]
-        except HotspotError as exc:
+        except DensityError as exc:
             return {"refusal": str(exc)}
         s = view.surface
         peak = divmod(int(s.values.argmax()), s.values.shape[1])
