@@ -43,7 +43,7 @@ def number_field(
 class OutputForm(GovukFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label="What was delivered?",
-        choices=OutputKind.choices,
+        choices=[(value, str(label).capitalize()) for value, label in OutputKind.choices],
         widget=GovukRadios,
         error_messages={"required": "Select what was delivered"},
     )
