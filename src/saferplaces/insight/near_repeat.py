@@ -44,8 +44,11 @@ Plain Python and numpy/scipy: no Django.
 
 from __future__ import annotations
 
+import itertools
 import math
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -58,6 +61,12 @@ DEFAULT_PERMUTATIONS = 999
 DEFAULT_SEED = 1
 ALPHA = 0.05
 """The p-value at or below which a cell counts as more than chance."""
+WORKERS = 2
+"""Threads counting shuffles (numpy releases the GIL while it counts)."""
+CHUNK = 32_768
+"""Pairs counted at a time (their work space stays in the processor's cache)."""
+BLOCK = 16
+"""Shuffles per thread task."""
 GRID_STEPS = (100, 50, 25, 10, 5, 2)
 """Grids a source may round its coordinates to (checked largest first)."""
 
@@ -486,31 +495,85 @@ def _count(
     x: FloatArray, y: FloatArray, days: IntArray, bands: Bands, permutations: int, seed: int
 ) -> tuple[IntArray, IntArray]:
     """(observed table, table of each permutation) for the pairs of these incidents."""
-    tree = cKDTree(np.column_stack([x, y]))
-    pairs = tree.query_pairs(bands.max_distance + 0.5, output_type="ndarray")
-    i, j = pairs[:, 0], pairs[:, 1]
-    metres = rounded_metres(np.hypot(x[i] - x[j], y[i] - y[j]))
-    keep = metres <= bands.max_distance
-    i, j = i[keep].astype(np.intp), j[keep].astype(np.intp)
-    cols = bands.columns
-    base = bands.space_index(metres[keep]) * cols  # rows 0..space_bands
-    inner = (bands.space_bands + 1) * cols
-    lookup = bands.time_lookup(int(days.max()))
-    all_pairs = _all_pair_columns(days, lookup, cols)  # fixed under any permutation
-    small = days.astype(np.int32)
-
-    def table_of(d: npt.NDArray[np.int32]) -> IntArray:
-        gaps = np.abs(d[i] - d[j])
-        within = np.bincount(base + lookup[gaps], minlength=inner).reshape(-1, cols)
-        beyond = all_pairs - within.sum(axis=0)
-        return np.vstack([within, beyond[None, :]]).astype(np.int64)
-
-    observed = table_of(small)
+    counter = _PairCounter(x, y, days, bands)
+    small = days.astype(counter.dtype)
+    observed = counter.table(small)
     rng = np.random.default_rng(seed)
-    perms = np.empty((permutations, bands.rows, cols), dtype=np.int64)
-    for k in range(permutations):
-        perms[k] = table_of(rng.permutation(small))
+    perms = np.empty((permutations, bands.rows, bands.columns), dtype=np.int64)
+    workers = max(1, min(WORKERS, os.cpu_count() or 1))
+    done = 0
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        while done < permutations:
+            # shuffles drawn in order from one generator, so threads never change them
+            blocks: list[list[npt.NDArray[Any]]] = []
+            for _ in range(workers):
+                size = min(BLOCK, permutations - done - sum(map(len, blocks)))
+                if size > 0:
+                    blocks.append([rng.permutation(small) for _ in range(size)])
+            for block, tables in zip(blocks, pool.map(counter.tables, blocks), strict=True):
+                perms[done : done + len(block)] = tables
+                done += len(block)
     return observed, perms
+
+
+class _PairCounter:
+    """The pairs within the largest space band, sorted by their first incident, with
+    each pair's space row; and every pair's time column counts (fixed under a shuffle)."""
+
+    def __init__(self, x: FloatArray, y: FloatArray, days: IntArray, bands: Bands) -> None:
+        self.bands = bands
+        n = len(x)
+        tree = cKDTree(np.column_stack([x, y]))
+        pairs = tree.query_pairs(bands.max_distance + 0.5, output_type="ndarray")
+        i, j = pairs[:, 0].astype(np.intp), pairs[:, 1].astype(np.intp)
+        metres = rounded_metres(np.hypot(x[i] - x[j], y[i] - y[j]))
+        keep = metres <= bands.max_distance
+        i, j, rows = i[keep], j[keep], bands.space_index(metres[keep])
+        order = np.argsort(i, kind="stable")
+        self.j = j[order]
+        self.first_counts = np.bincount(i, minlength=n)
+        """Pairs whose first incident is k (their ``i`` is ``np.repeat(arange(n), this)``)."""
+        self.base = rows[order] * bands.columns
+        self.row_totals = np.bincount(rows, minlength=bands.space_bands + 1)
+        self.lookup = bands.time_lookup(int(days.max()))
+        self.all_pairs = _all_pair_columns(days, self.lookup, bands.columns)
+        self.dtype = np.int16 if int(days.max()) < 2**15 - 1 else np.int32
+        # chunks of about CHUNK pairs, cut between first incidents
+        ends = np.cumsum(self.first_counts)
+        cuts = np.searchsorted(ends, np.arange(CHUNK, len(self.j), CHUNK), side="left")
+        edges = [0, *sorted(set((cuts + 1).tolist()) - {0, n}), n]
+        self.chunks = list(itertools.pairwise(edges))
+        starts = np.concatenate([[0], ends]).tolist()
+        self.spans = [(int(starts[lo]), int(starts[hi])) for lo, hi in self.chunks]
+
+    def tables(self, block: list[npt.NDArray[Any]]) -> list[IntArray]:
+        """The table of each shuffle in ``block``."""
+        return [self.table(d) for d in block]
+
+    def table(self, d: npt.NDArray[Any]) -> IntArray:
+        """The table of pairs when incident k happened on day ``d[k]``: each pair's days
+        apart, then only the pairs close in time are placed in their cells (the rest of
+        each space row is its last column). Pairs go through in chunks that stay in the
+        processor's cache."""
+        b = self.bands
+        inner = b.space_bands + 1
+        cells = inner * b.columns
+        within = np.zeros(cells, dtype=np.int64)
+        for (lo, hi), (a, z) in zip(self.chunks, self.spans, strict=True):
+            gaps = np.repeat(d[lo:hi], self.first_counts[lo:hi])
+            gaps -= np.take(d, self.j[a:z], mode="clip")
+            np.abs(gaps, out=gaps)
+            near = np.flatnonzero(gaps <= b.max_days)
+            if len(near):
+                within += np.bincount(
+                    self.base[a:z][near] + self.lookup[gaps[near]], minlength=cells
+                )
+        table = within.reshape(inner, b.columns)
+        table[:, b.time_bands] = self.row_totals - table[:, : b.time_bands].sum(axis=1)
+        out = np.empty((b.rows, b.columns), dtype=np.int64)
+        out[:inner] = table
+        out[-1] = self.all_pairs - table.sum(axis=0)
+        return out
 
 
 def _all_pair_columns(days: IntArray, lookup: IntArray, columns: int) -> IntArray:
