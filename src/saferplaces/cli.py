@@ -19,6 +19,7 @@ OUR_COMMANDS = {
     "indicators": "print indicators for a place and period (json, csv or table)",
     "hotspots": "hotspots --place P --year 2014/15 [--category C] [--years 3]: Gi* hot spots",
     "seasons": "seasons --place P --window bonfire-period: a window of the year, year by year",
+    "near_repeat": "near_repeat --place P --category burglary: the Knox test of near repeats",
     "quality": "data quality per source and month: gaps, unlocated rows, rows out of area",
     "report": "write a board paper: report performance --format pptx|pdf|xlsx --output FILE",
     "assessment": "assessment build --place P --year 2014/15 --output FILE.docx|FILE.pdf",
