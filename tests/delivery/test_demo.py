@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db.models import Model, Sum
+from django.test import Client
+from django.urls import reverse
 
 from saferplaces.delivery import funding, outputs
 from saferplaces.delivery.demo import BRIGHT_SPARX, ENGAGEMENT, FRESHERS, load_delivery_demo
@@ -30,7 +32,7 @@ from saferplaces.delivery.models import (
 )
 from saferplaces.insight.value import avoided_cost
 from saferplaces.partnership.demo.loader import load_demo
-from saferplaces.partnership.models import Place
+from saferplaces.partnership.models import Person, Place
 from saferplaces.strategy import plan_demo
 
 MODELS: list[type[Model]] = [
@@ -212,6 +214,26 @@ def test_loading_twice_changes_nothing(demo: None) -> None:
     assert _counts() == before
     assert list(Initiative.objects.values_list("pk", "updated_at")) == stamps
     assert list(DeliveryAction.objects.values_list("pk", "updated_at")) == actions
+
+
+@pytest.mark.django_db
+def test_demo_pages_show_the_briefings_figures(demo: None) -> None:
+    """Given the demo, when the officer opens West Lancashire's 2014/15 funding and
+    headlines and Bright Sparx's evaluation, then the pages show the briefing's figures:
+    £19,750.00 of funding, 375 tons removed on 15 engagement days, up to £15,450 a night."""
+    client = Client()
+    client.force_login(Person.objects.get(user__username="officer").user)
+    year = {"year": "2014/15"}
+    funding_page = client.get(reverse("delivery:funding", args=["west-lancashire"]), year)
+    assert funding_page.status_code == 200
+    assert "£19,750.00" in funding_page.content.decode()
+    headlines = client.get(reverse("delivery:headlines", args=["west-lancashire"]), year)
+    assert headlines.status_code == 200
+    text = headlines.content.decode()
+    assert "375 tons removed" in text and "15 engagement days" in text
+    evaluation = client.get(reverse("delivery:initiative_evaluation", args=[BRIGHT_SPARX]))
+    assert evaluation.status_code == 200
+    assert "£15,450" in evaluation.content.decode()
 
 
 @pytest.mark.django_db
