@@ -21,7 +21,9 @@ the years (the density surface of incident points is in :mod:`.density`).
   exact when there are no ties, as the Mann-Kendall test is).
 
 Plain Python: no Django. esda and libpysal are imported when first used (they take
-over a second to import).
+over a second to import). Nothing is downloaded: libpysal fetches its example data sets
+only when they are asked for, which this module never does (importing it does make an
+empty ``pysal`` folder in the user's data directory, ``~/.local/share/pysal``).
 """
 
 from __future__ import annotations
