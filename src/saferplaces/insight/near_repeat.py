@@ -354,9 +354,14 @@ class KnoxResult:
         out = []
         if self.zone is not None:
             z = self.zone
-            where = "at the same place" if z.metres == 0 else f"within {z.metres:,} m"
+            where = f"within {z.metres:,} m"
+            if z.metres == 0:
+                where = "at the same place" + (
+                    f" (the same {self.grid} m grid square)" if self.grid and self.grid > 1 else ""
+                )
             out.append(
-                f"A {what} raises the risk of another {where} over the next {z.days} days by "
+                f"{_article(what).capitalize()} {what} raises the risk of another {where} "
+                f"over the next {z.days} days by "
                 f"{z.ratio:.1f}× ({z.observed:,} pairs of incidents against {z.expected:,.1f} "
                 f"expected if time and place were unrelated; p = {_p(z.p_value, self)})."
             )
@@ -403,13 +408,13 @@ class KnoxResult:
         }
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def _p(p: float, result: KnoxResult) -> str:
-    floor = 1 / (result.permutations + 1)
-    return (
-        f"{p:.3f}"
-        if p > floor
-        else f"{p:.3f} (the smallest {result.permutations:,} shuffles can give)"
-    )
+    """A p-value as read: "0.001" is the smallest the permutations can give."""
+    return f"{p:.3f}" if result.permutations >= 999 or p >= 0.001 else f"{p:.4f}"
 
 
 # --------------------------------------------------------------------------- the test
