@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from saferplaces.insight.stats import INCREASE, NORMAL, REDUCTION, TOO_FEW, judge
 
@@ -201,6 +202,48 @@ class DistrictFigure:
 
 
 @dataclass(frozen=True)
+class FundingLine:
+    """One funding stream in the board papers (money exact, in pounds and pence)."""
+
+    funder: str
+    amount: Decimal
+    allocated: Decimal
+    spent: Decimal
+    returns_overdue: int
+
+
+@dataclass(frozen=True)
+class FundingSection:
+    """The place's funding for the financial year of the papers: each stream, what is
+    allocated, what submitted returns say was spent, and returns overdue; the total row
+    is the sum of the rows."""
+
+    year_label: str
+    as_at: date
+    lines: list[FundingLine]
+    total: FundingLine
+    source: str
+
+    HEADER = ("Funding stream", "Amount", "Allocated", "Spent (submitted returns)",
+              "Returns overdue")  # fmt: skip
+
+    def text_rows(self) -> list[list[str]]:
+        """Each stream and the total, as text (£1,234.50)."""
+        return [
+            [line.funder, f"£{line.amount:,.2f}", f"£{line.allocated:,.2f}",
+             f"£{line.spent:,.2f}", f"{line.returns_overdue:,}"]
+            for line in [*self.lines, self.total]
+        ]  # fmt: skip
+
+    @property
+    def note(self) -> str:
+        return (
+            f"As at {self.as_at:%-d %B %Y}. Spent counts submitted quarterly returns only; a "
+            "return is overdue from the day after its due date. " + self.source
+        )
+
+
+@dataclass(frozen=True)
 class PerformancePack:
     """Everything a performance briefing needs for one place and period."""
 
@@ -230,6 +273,9 @@ class PerformancePack:
     """When the figures cover only part of the place: which districts they count."""
     logo: str | None = None
     """Path of the partnership's logo (PNG or JPEG), when one is set."""
+    funding: FundingSection | None = None
+    """The place's funding streams for the financial year of the papers (None when the
+    period is not a financial year or no stream is recorded for it)."""
 
     @property
     def title(self) -> str:

@@ -9,12 +9,13 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from saferplaces.delivery.funding import summary as funding_summary
 from saferplaces.evidence.performance import Performance, performance
 from saferplaces.insight.periods import Period
 from saferplaces.partnership.models import Place
 from saferplaces.reports import adapt
 from saferplaces.reports.models import PaperFormat
-from saferplaces.reports.pack import PerformancePack
+from saferplaces.reports.pack import FundingLine, FundingSection, PerformancePack
 from saferplaces.reports.pdf_report import build_pdf
 from saferplaces.reports.pptx_deck import build_pptx
 from saferplaces.reports.xlsx_workbook import build_xlsx
@@ -28,8 +29,32 @@ BUILDERS: dict[PaperFormat, Callable[[PerformancePack, Path], Path]] = {
 }
 
 
+def funding_section(place: Place, period: Period) -> FundingSection | None:
+    """The place's funding for ``period`` when it is a financial year and streams are
+    recorded for it; None otherwise (a calendar year has no funding year to show)."""
+    if period.start.month != 4 or period.length != 12:
+        return None
+    s = funding_summary(place, period.start.year, timezone.localdate())
+    if not s.rows:
+        return None
+    t = s.totals
+    return FundingSection(
+        year_label=s.year_label,
+        as_at=s.today,
+        lines=[FundingLine(r.label, r.amount, r.allocated, r.spent, r.returns_overdue)
+               for r in s.rows],
+        total=FundingLine(f"Total ({len(s.rows)} streams)", t.amount, t.allocated, t.spent,
+                          t.returns_overdue),
+        source=s.source,
+    )  # fmt: skip
+
+
 def pack_for(
-    perf: Performance, *, partnership_name: str, logo: str | Path | None = None
+    perf: Performance,
+    *,
+    partnership_name: str,
+    logo: str | Path | None = None,
+    funding: FundingSection | None = None,
 ) -> PerformancePack:
     """The performance pack of a place and period. Indicators no source supplies are left
     out (the data notes name them) rather than reported as zero; a place with no data at
@@ -61,6 +86,7 @@ def pack_for(
         population=perf.population,
         category_unit=perf.headline_indicator.unit,
         logo=None if logo is None else str(logo),
+        funding=funding,
     )
 
 
@@ -78,6 +104,7 @@ def write_paper(
         performance(place, period),
         partnership_name=settings.PARTNERSHIP_NAME,
         logo=getattr(settings, "PARTNERSHIP_LOGO", None),
+        funding=funding_section(place, period),
     )
     tick(40, "Drawing the charts and writing the document")
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -145,6 +145,8 @@ def report_html(pack: PerformancePack, r: RenderedCharts) -> str:
         sections.append(("categories", "Crime by category", _categories(pack, r)))
     if pack.districts:
         sections.append(("districts", "How the districts compare", _districts(pack, r)))
+    if pack.funding:
+        sections.append(("funding", f"Funding {pack.funding.year_label}", _funding(pack)))
     sections.append(("notes", "Data notes", _notes(pack)))
     sections.append(("annex", wording.ANNEX_TITLE, _annex(pack)))
     toc = "".join(
@@ -339,6 +341,15 @@ def _districts(pack: PerformancePack, r: RenderedCharts) -> str:
     )
     note = tables.districts_note(pack)
     return chart + table + (f'<p class="small">{escape(note)}</p>' if note else "")
+
+
+def _funding(pack: PerformancePack) -> str:
+    f = pack.funding
+    if f is None:
+        return ""
+    caption = f"Funding streams {f.year_label}: allocated, spent and returns overdue"
+    table = _table(f.HEADER, f.text_rows(), caption=caption, text_columns=(0,))
+    return table + f'<p class="small">{escape(f.note)}</p>'
 
 
 def _notes(pack: PerformancePack) -> str:

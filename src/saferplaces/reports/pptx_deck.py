@@ -96,6 +96,11 @@ def build_pptx(
                       tables.category_rows(pack), (0.26, 0.12, 0.12, 0.15, 0.15, 0.2),
                       left_aligned=(0, 5))  # fmt: skip
     _district_slide(prs, pack, r)
+    if pack.funding:
+        f = pack.funding
+        table_slides(prs, f"Funding {f.year_label}", f.HEADER, f.text_rows(),
+                     (0.36, 0.16, 0.16, 0.18, 0.14),
+                     intro=[block(f.note, 12, color=GREY)])  # fmt: skip
     _notes_slides(prs, pack)
     _annex_slides(prs, pack)
     for number, slide in enumerate(prs.slides, start=1):

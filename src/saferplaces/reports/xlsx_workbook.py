@@ -33,6 +33,7 @@ DEC2 = "+0.00;-0.00;0.00"
 P3 = "0.000"
 PCT = "+0.0%;-0.0%;0.0%"
 MONTH = "mmm yyyy"
+MONEY = '"£"#,##0.00'
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="003078")
@@ -80,6 +81,8 @@ def build_xlsx(pack: PerformancePack, path: Path | str) -> Path:
     )
     _categories(wb.create_sheet(sheet_name("Categories", taken)), pack)
     _districts(wb.create_sheet(sheet_name("Districts", taken)), pack)
+    if pack.funding:
+        _funding(wb.create_sheet(sheet_name("Funding", taken)), pack)
     _notes(wb.create_sheet(sheet_name("Data notes", taken)), pack)
     _annex(wb.create_sheet(sheet_name("Annex", taken)), pack)
     wb.properties.title = f"{pack.partnership_name}: {pack.subtitle}"
@@ -282,6 +285,18 @@ def _districts(ws: Worksheet, pack: PerformancePack) -> None:
 
 def _selected(name: str, pack: PerformancePack) -> str:
     return "yes" if name == pack.place_name else ""
+
+
+def _funding(ws: Worksheet, pack: PerformancePack) -> None:
+    """The year's funding streams: money as exact numbers formatted £, a total row."""
+    f = pack.funding
+    if f is None:
+        return
+    rows = [[x.funder, x.amount, x.allocated, x.spent, x.returns_overdue]
+            for x in [*f.lines, f.total]]  # fmt: skip
+    _write(ws, list(f.HEADER), rows, [None, MONEY, MONEY, MONEY, INT], table_name="funding",
+           widths={1: 40})  # fmt: skip
+    _notes_below(ws, [f.note], len(rows) + 3)
 
 
 def _notes(ws: Worksheet, pack: PerformancePack) -> None:
