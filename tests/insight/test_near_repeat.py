@@ -14,6 +14,7 @@ from itertools import combinations
 import numpy as np
 import pytest
 
+from saferplaces.insight import near_repeat
 from saferplaces.insight.near_repeat import Bands, NearRepeatRefused, knox
 from tests.insight.conftest import SAMPLES, SHARED
 
@@ -220,3 +221,17 @@ def test_lon_lat_are_projected_to_the_national_grid() -> None:
     lon, lat = to_wgs.transform([530000.0, 530150.0], [180000.0, 180000.0])
     result = knox([date(2024, 5, 1), date(2024, 5, 2)], lon=lon, lat=lat, permutations=9)
     assert result.observed[2][0] == 1
+
+
+def test_one_day_and_one_place_and_too_many_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given three incidents on one day at one place, Then all three pairs are in the
+    first cell and no shuffle can change that (p = 1, ratio 1); Given more pairs than
+    the test counts at once, Then it refuses and says what to narrow."""
+    result = knox([date(2024, 2, 2)] * 3, x=[10.0] * 3, y=[20.0] * 3, permutations=9)
+    assert result.observed[0][0] == 3 and result.expected[0][0] == 3.0
+    assert result.ratio[0][0] == 1.0 and result.p_value[0][0] == 1.0
+    assert result.zone is None
+    monkeypatch.setattr(near_repeat, "CHECK_PAIRS_ABOVE", 2)
+    monkeypatch.setattr(near_repeat, "MAX_PAIRS", 2)
+    with pytest.raises(NearRepeatRefused, match="3 pairs of incidents lie within 500 m"):
+        knox([date(2024, 2, 2)] * 3, x=[10.0] * 3, y=[20.0] * 3, permutations=9)

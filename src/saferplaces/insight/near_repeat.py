@@ -63,6 +63,10 @@ ALPHA = 0.05
 """The p-value at or below which a cell counts as more than chance."""
 WORKERS = 2
 """Threads counting shuffles (numpy releases the GIL while it counts)."""
+MAX_PAIRS = 40_000_000
+"""Pairs within the space bands counted at most (about 1 GB of work space)."""
+CHECK_PAIRS_ABOVE = 20_000
+"""Incidents above which the pairs are counted before they are listed."""
 CHUNK = 32_768
 """Pairs counted at a time (their work space stays in the processor's cache)."""
 BLOCK = 16
@@ -529,7 +533,16 @@ class _PairCounter:
         self.bands = bands
         n = len(x)
         tree = cKDTree(np.column_stack([x, y]))
-        pairs = tree.query_pairs(bands.max_distance + 0.5, output_type="ndarray")
+        reach = bands.max_distance + 0.5
+        if n > CHECK_PAIRS_ABOVE:
+            close = (int(tree.count_neighbors(tree, reach)) - n) // 2
+            if close > MAX_PAIRS:
+                raise NearRepeatRefused(
+                    f"{close:,} pairs of incidents lie within {bands.max_distance:,} m of each "
+                    f"other, more than the {MAX_PAIRS:,} this test counts at once: test a "
+                    "shorter period or a smaller place, or use narrower space bands"
+                )
+        pairs = tree.query_pairs(reach, output_type="ndarray")
         i, j = pairs[:, 0].astype(np.intp), pairs[:, 1].astype(np.intp)
         metres = rounded_metres(np.hypot(x[i] - x[j], y[i] - y[j]))
         keep = metres <= bands.max_distance
