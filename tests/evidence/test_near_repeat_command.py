@@ -61,6 +61,9 @@ def test_cells_equal_brute_force_over_the_raw_file(london_fires: None) -> None:
     got = [[c["observed"] for c in answer["cells"][r * columns : (r + 1) * columns]]
            for r in range(len(answer["space_labels"]))]  # fmt: skip
     assert got == want
+    assert [(c["row"], c["column"]) for c in answer["cells"]] == [
+        (r, c) for r in range(len(answer["space_labels"])) for c in range(columns)
+    ]
     assert answer["space_labels"][:3] == ["0 m (same place)", "1–100 m", "101–200 m"]
     assert answer["time_labels"] == ["0–7 days", "8–14 days", "15–21 days", "more than 21 days"]
     assert answer["grid_m"] == 50

@@ -264,6 +264,8 @@ class Cell:
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "row": self.row,
+            "column": self.column,
             "space": self.space,
             "time": self.time,
             "space_rule": self.space_rule,
