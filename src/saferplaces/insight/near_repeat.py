@@ -24,7 +24,7 @@ Bands, exactly (``d`` = straight-line distance rounded half up to whole metres,
   days`` holds Δ ≥ 22.
 
 These are the Near Repeat Calculator's default bands (100 m and 7 days, five and three of
-them) with labels that say what each holds: the Calculator's own labels are known to be
+them) with labels that say what each holds: the Calculator's own labels are reported to be
 off by one at the band edges, so a count read against its label can be a day or a metre
 out. Here the label and the rule that fills the cell are the same thing.
 
