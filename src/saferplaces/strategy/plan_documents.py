@@ -2,18 +2,23 @@
 (python-docx) and an A4 PDF (WeasyPrint, tagged PDF/UA-1, offline: it fetches nothing
 but ``data:`` URLs). Both carry the vision, the table of priority issues, contributory
 factors, shared outcomes and statutory requirements in the shape of the Lancashire
-Community Safety Agreement's table, each priority's indicators, and the "have regard"
-mapping to the policing body's objectives (the body is ``settings.POLICING_BODY``).
+Community Safety Agreement's table, each priority's indicators and the initiatives that
+deliver it, and the "have regard" mapping to the policing body's objectives (the body is
+``settings.POLICING_BODY``). The documents name each initiative with its period and lead
+group; the page adds their actions' progress for signed-in readers.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count, Model, Prefetch, Q
+from django.utils import timezone
 
 from saferplaces.strategy.models.plans import (
     ContributoryFactor,
@@ -27,6 +32,95 @@ from saferplaces.strategy.plans import indicator_names, objectives_for
 
 TABLE_HEADINGS = ("Priority Issues", "Contributory Factors", "Shared Outcomes")
 REQUIREMENTS_HEADING = "Statutory Requirements"
+NO_INITIATIVE = "No initiative is linked to this priority yet"
+
+# The delivery layer's action statuses, by value: strategy sits below delivery and may not
+# import it (tests/strategy/test_plan_initiatives.py checks these match delivery's).
+ACTIONS = "action_plans__actions"
+OPEN_STATUSES = ("not_started", "in_progress")
+DONE_STATUS = "done"
+CANCELLED_STATUS = "cancelled"
+
+
+@dataclass(frozen=True)
+class InitiativeView:
+    """An initiative that delivers a priority, with its actions counted on ``today``."""
+
+    name: str
+    slug: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    lead_group: str | None
+    actions: int
+    """Actions of its action plans, cancelled ones left out."""
+    done: int
+    open: int
+    overdue: int
+    """Open actions whose due date has passed (due today is not yet overdue)."""
+    cancelled: int
+
+    @property
+    def period(self) -> str:
+        return f"{self.starts_on:%-d %B %Y} to {self.ends_on:%-d %B %Y}"
+
+    @property
+    def action_summary(self) -> str:
+        """e.g. "12 of 14 actions done, 2 open, 1 overdue"; never "0 of 0"."""
+        if self.actions == 0:
+            note = f" ({self.cancelled} cancelled)" if self.cancelled else ""
+            return f"No actions recorded yet{note}"
+        noun = "action" if self.actions == 1 else "actions"
+        text = f"{self.done} of {self.actions} {noun} done, {self.open} open, "
+        text += f"{self.overdue} overdue"
+        if self.cancelled:
+            text += f" ({self.cancelled} cancelled, not counted)"
+        return text
+
+    @property
+    def line(self) -> str:
+        """One line for a document: name, period and lead group."""
+        lead = f", led by {self.lead_group}" if self.lead_group else ""
+        return f"{self.name} ({self.period}{lead})"
+
+
+def initiatives_prefetch(today: datetime.date) -> Prefetch[Any]:
+    """Prefetch ``PlanPriority.initiatives`` (as ``delivered_by``) with each initiative's
+    lead group and its actions counted on ``today``, in one query for all priorities."""
+    field: Any = PlanPriority._meta.get_field("initiatives")
+    model = field.related_model
+    assert isinstance(model, type) and issubclass(model, Model)
+    is_open = Q(**{f"{ACTIONS}__status__in": OPEN_STATUSES})
+    queryset = (
+        model._default_manager.select_related("lead_group")
+        .annotate(
+            n_actions=Count(ACTIONS, filter=~Q(**{f"{ACTIONS}__status": CANCELLED_STATUS})),
+            n_done=Count(ACTIONS, filter=Q(**{f"{ACTIONS}__status": DONE_STATUS})),
+            n_open=Count(ACTIONS, filter=is_open),
+            n_overdue=Count(ACTIONS, filter=is_open & Q(**{f"{ACTIONS}__due_on__lt": today})),
+            n_cancelled=Count(ACTIONS, filter=Q(**{f"{ACTIONS}__status": CANCELLED_STATUS})),
+        )
+        .order_by("starts_on", "name", "pk")
+    )
+    return Prefetch("initiatives", queryset=queryset, to_attr="delivered_by")
+
+
+def initiative_views(priority: PlanPriority) -> tuple[InitiativeView, ...]:
+    """The initiatives of a priority fetched with `initiatives_prefetch`."""
+    return tuple(
+        InitiativeView(
+            name=i.name,
+            slug=i.slug,
+            starts_on=i.starts_on,
+            ends_on=i.ends_on,
+            lead_group=i.lead_group.name if i.lead_group is not None else None,
+            actions=i.n_actions,
+            done=i.n_done,
+            open=i.n_open,
+            overdue=i.n_overdue,
+            cancelled=i.n_cancelled,
+        )
+        for i in getattr(priority, "delivered_by")  # noqa: B009 (set by the prefetch)
+    )
 
 
 @dataclass(frozen=True)
@@ -37,6 +131,8 @@ class PriorityView:
     objectives: tuple[PolicingObjective, ...]
     county_priority: PlanPriority | None
     district_priorities: tuple[PlanPriority, ...]
+    initiatives: tuple[InitiativeView, ...]
+    """The initiatives that deliver it (empty: `NO_INITIATIVE`)."""
 
 
 @dataclass(frozen=True)
@@ -66,21 +162,28 @@ class Outline:
         return f"Approved on {plan.approved_on:%-d %B %Y}{note}"
 
 
-def outline(plan: Plan) -> Outline:
+def outline(plan: Plan, today: datetime.date | None = None) -> Outline:
+    """The plan as a reader sees it, in a constant number of queries; the initiatives'
+    actions are counted on ``today`` (the local date unless given)."""
     names = indicator_names()
+    districts = PlanPriority.objects.select_related("plan__place").order_by(
+        "plan__place__name", "plan__pk", "order", "pk"
+    )
+    rows = plan.priorities.select_related("county_priority__plan__place").prefetch_related(
+        "objectives",
+        Prefetch("district_priorities", queryset=districts),
+        initiatives_prefetch(today or timezone.localdate()),
+    )
     priorities = tuple(
         PriorityView(
             priority=p,
             indicators=tuple((k, names.get(k, k)) for k in p.indicator_keys),
             objectives=tuple(p.objectives.all()),
             county_priority=p.county_priority,
-            district_priorities=tuple(
-                p.district_priorities.select_related("plan__place").order_by("plan__place__name")
-            ),
+            district_priorities=tuple(p.district_priorities.all()),
+            initiatives=initiative_views(p),
         )
-        for p in plan.priorities.select_related("county_priority__plan").prefetch_related(
-            "objectives"
-        )
+        for p in rows
     )
     return Outline(
         plan=plan,
@@ -129,6 +232,8 @@ def build_docx(o: Outline) -> bytes:
         doc.add_paragraph(f"Indicators: {indicators}")
         regard = "; ".join(str(obj) for obj in view.objectives) or "None mapped yet"
         doc.add_paragraph(f"Has regard to the {o.body}'s objectives: {regard}")
+        delivered = "; ".join(i.line for i in view.initiatives) or NO_INITIATIVE
+        doc.add_paragraph(f"Delivered by: {delivered}")
         if view.county_priority is not None:
             doc.add_paragraph(
                 f"Feeds the county priority {view.county_priority.title} "
@@ -221,6 +326,8 @@ def plan_html(o: Outline) -> str:
         regard = "; ".join(str(obj) for obj in view.objectives) or "None mapped yet"
         blocks.append(f"<p>Indicators: {escape(indicators)}</p>")
         blocks.append(f"<p>Has regard to the {escape(o.body)}'s objectives: {escape(regard)}</p>")
+        delivered = "; ".join(i.line for i in view.initiatives) or NO_INITIATIVE
+        blocks.append(f"<p>Delivered by: {escape(delivered)}</p>")
     blocks.append(f"<h2>Having regard to the {escape(o.body)}'s objectives</h2>")
     if o.objectives:
         rows = "".join(
