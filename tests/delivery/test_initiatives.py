@@ -28,7 +28,9 @@ def test_an_initiative_is_created_with_partners_lead_and_an_event(
     assert sparx.slug == "testford-bright-sparx-2014"
     assert set(sparx.partners.all()) == {world.police, world.council}
     assert sparx.lead_group == world.lpg
-    assert ActivityEvent.objects.filter(verb="created", object_id=str(sparx.pk)).exists()
+    assert ActivityEvent.objects.filter(
+        verb="created", object_type="delivery.initiative", object_id=str(sparx.pk)
+    ).exists()
 
 
 def test_the_same_name_twice_in_a_place_is_refused(world: World) -> None:
@@ -59,10 +61,17 @@ def test_update_changes_partners_and_priorities_and_records_what_changed(world: 
     services.update_initiative(None, sparx, priorities=[prio], partners=[world.police])
     assert list(sparx.priorities.all()) == [prio]
     assert list(sparx.partners.all()) == [world.police]
-    event = ActivityEvent.objects.filter(verb="updated", object_id=str(sparx.pk)).get()
+    event = ActivityEvent.objects.filter(
+        verb="updated", object_type="delivery.initiative", object_id=str(sparx.pk)
+    ).get()
     assert "partners" in event.summary and "priorities" in event.summary
     services.update_initiative(None, sparx, priorities=[prio], partners=[world.police])
-    assert ActivityEvent.objects.filter(verb="updated", object_id=str(sparx.pk)).count() == 1
+    assert (
+        ActivityEvent.objects.filter(
+            verb="updated", object_type="delivery.initiative", object_id=str(sparx.pk)
+        ).count()
+        == 1
+    )
 
 
 def test_strands_are_added_in_order_and_names_are_unique(world: World) -> None:
