@@ -25,8 +25,8 @@ def test_a_three_week_plan_is_a_day_grid_with_a_bar_an_action(world: World) -> N
     tl = services.timeline(plan, day(9))
     assert tl.unit == "day"
     assert len(tl.columns) == (b.due_on - a.starts_on).days + 1 == 21
-    assert [n for _, n in tl.weeks] == [7, 7, 7]
-    assert tl.weeks[0][0] == "Week of 20 October 2014"
+    assert [w.days for w in tl.weeks] == [7, 7, 7]
+    assert (tl.weeks[0].label, tl.weeks[0].short) == ("Week of 20 October 2014", "Week of 20 Oct")
     assert [c.today for c in tl.columns].index(True) == 9
     bars = {bar.action.title: bar for bar in tl.bars}
     assert (bars["Briefing"].before, bars["Briefing"].span, bars["Briefing"].after) == (0, 3, 18)

@@ -433,6 +433,23 @@ class Column:
 
 
 @dataclass
+class WeekHead:
+    """A week over the day columns: its Monday and how many of its days the plan spans."""
+
+    monday: datetime.date
+    days: int
+
+    @property
+    def label(self) -> str:
+        return f"Week of {_d(self.monday)}"
+
+    @property
+    def short(self) -> str:
+        """ "Week of 20 Oct" over 4 days or more, "20 Oct" over fewer."""
+        return f"{'Week of ' if self.days >= 4 else ''}{self.monday.day} {self.monday:%b}"
+
+
+@dataclass
 class Bar:
     action: DeliveryAction
     before: int
@@ -460,7 +477,7 @@ class Timeline:
     plan: ActionPlan
     unit: str
     columns: list[Column]
-    weeks: list[tuple[str, int]]
+    weeks: list[WeekHead]
     bars: list[Bar]
     today: datetime.date
     today_in_span: bool
@@ -510,14 +527,14 @@ def timeline(plan: ActionPlan, today: datetime.date) -> Timeline:
                                   long_label=f"Week of {_d(monday)}",
                                   today=monday <= today <= sunday, week_start=True))  # fmt: skip
             monday += datetime.timedelta(days=7)
-    weeks: list[tuple[str, int]] = []
+    weeks: list[WeekHead] = []
     if unit == "day":
         for c in columns:
-            label = f"Week of {_d(c.start - datetime.timedelta(days=c.start.weekday()))}"
-            if weeks and weeks[-1][0] == label:
-                weeks[-1] = (label, weeks[-1][1] + 1)
+            monday = c.start - datetime.timedelta(days=c.start.weekday())
+            if weeks and weeks[-1].monday == monday:
+                weeks[-1].days += 1
             else:
-                weeks.append((label, 1))
+                weeks.append(WeekHead(monday, 1))
     bars = []
     for a in actions:
         i = next(n for n, c in enumerate(columns) if c.start <= a.starts_on <= c.end)
