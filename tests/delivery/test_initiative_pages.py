@@ -259,3 +259,34 @@ def test_removing_an_action_asks_then_removes(
     assert "Remove the action Leaflet drop?" in alice_client.get(url).content.decode()
     assert alice_client.post(url).status_code == 302
     assert not plan.actions.filter(title="Leaflet drop").exists()
+
+
+def test_an_editor_adds_a_strand_starts_a_plan_and_edits_the_initiative(
+    world: World, alice_client: Client
+) -> None:
+    """Given Bright Sparx, When Alice adds a strand, starts a plan and renames the
+    initiative through the forms, Then each is stored and she lands on the right page."""
+    sparx = make_sparx(world)
+    strand = alice_client.post(reverse("delivery:strand_new", args=[sparx.slug]),
+                               {"name": "Mischief Night plans"})  # fmt: skip
+    assert strand.status_code == 302
+    assert list(sparx.strands.values_list("name", flat=True)) == ["Mischief Night plans"]
+    started = alice_client.post(reverse("delivery:action_plan_new", args=[sparx.slug]),
+                                {"title": "3-week plan"})  # fmt: skip
+    plan = sparx.action_plans.get()
+    assert started["Location"] == reverse("delivery:action_plan", args=[sparx.slug, plan.pk])
+    again = alice_client.post(reverse("delivery:action_plan_new", args=[sparx.slug]),
+                              {"title": "3-week plan"})  # fmt: skip
+    assert again.status_code == 400
+    assert "already has an action plan called 3-week plan" in again.content.decode()
+    edit = reverse("delivery:initiative_edit", args=[sparx.slug])
+    form = alice_client.get(edit).content.decode()
+    assert 'value="Bright Sparx 2014"' in form
+    saved = alice_client.post(edit, {
+        "name": "Bright Sparx", "kind": "operation", "starts_on": "2014-10-20",
+        "ends_on": "2014-11-09", "partners": [world.police.pk],
+    })  # fmt: skip
+    assert saved.status_code == 302
+    sparx.refresh_from_db()
+    assert sparx.name == "Bright Sparx" and list(sparx.partners.all()) == [world.police]
+    assert sparx.lead_group is None

@@ -95,6 +95,7 @@ class ActionForm(GovukFormMixin, forms.Form):
                             error_messages=_required("what the action is"))  # fmt: skip
     owner_organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label="Owner organisation",
+        empty_label="Choose an organisation",
         error_messages={"required": "Select the organisation that owns the action"},
     )  # fmt: skip
     owner_person = forms.ModelChoiceField(
