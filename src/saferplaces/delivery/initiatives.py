@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from saferplaces.delivery.models import (
@@ -270,7 +271,7 @@ def _cycle_from(start: int, edges: dict[int, list[int]]) -> list[int]:
 
 
 def _done_date(status: str, today: datetime.date | None) -> datetime.date | None:
-    return (today or datetime.date.today()) if status == ActionStatus.DONE else None
+    return (today or timezone.localdate()) if status == ActionStatus.DONE else None
 
 
 @transaction.atomic
