@@ -96,6 +96,7 @@ def test_done_actions_and_submitted_returns_are_not_in_the_digest(lpg_with_email
     r.save()
     assert digest.send_digests(day(10)) == []
     assert mail.outbox == []
+    assert digest.build_digest(world.lpg, day(10)).has_overdue is False
 
 
 def test_a_dry_run_prints_and_sends_nothing(lpg_with_emails: World) -> None:
@@ -139,3 +140,16 @@ def test_links_use_the_base_url(lpg_with_emails: World) -> None:
 def test_a_bad_date_is_refused() -> None:
     with pytest.raises(CommandError, match="not a date: give it as YYYY-MM-DD"):
         call_command("digest", "send", "--today", "25/10/2014")
+
+
+def test_a_group_with_no_addresses_is_reported_not_sent(world: World, alice: Person) -> None:
+    """Given an overdue action of the LPG and Alice (its only member) without an e-mail
+    address, Then nothing is sent and the command says why, not that nothing is overdue."""
+    add(make_plan(make_sparx(world)), "Skip hire", world.council, 0, 2)
+    out = StringIO()
+    call_command("digest", "send", "--today", day(5).isoformat(), stdout=out)
+    assert mail.outbox == []
+    assert out.getvalue().strip() == (
+        "Not sent to Testford Local Priorities Group (1 overdue action, 0 overdue returns): "
+        "none of its members has an e-mail address"
+    )

@@ -105,13 +105,11 @@ def message_for(digest: GroupDigest, base_url: str = "") -> EmailMultiAlternativ
 def send_digests(
     today: datetime.date, *, dry_run: bool = False, base_url: str = ""
 ) -> list[GroupDigest]:
-    """Send one e-mail a lead group with something overdue and someone to tell; the
-    digests that were (or, in a dry run, would be) sent."""
-    sent = []
-    for digest in build_digests(today):
-        if not digest.has_overdue or not digest.recipients:
-            continue
-        if not dry_run:
+    """Send one e-mail a lead group with something overdue and someone to tell. Returns
+    every digest with something overdue: those with recipients were sent (or, in a dry
+    run, would be); those without were not (no member has an e-mail address)."""
+    due = [d for d in build_digests(today) if d.has_overdue]
+    for digest in due:
+        if digest.recipients and not dry_run:
             message_for(digest, base_url).send()
-        sent.append(digest)
-    return sent
+    return due

@@ -49,11 +49,20 @@ class Command(BaseCommand):
         sent = send_digests(today, dry_run=dry, base_url=options["base_url"])
         verb = "Would send" if dry else "Sent"
         for d in sent:
-            self.stdout.write(
-                f"{verb} to {d.group.name} ({len(d.recipients)} recipient"
-                f"{'s' if len(d.recipients) != 1 else ''}: {', '.join(d.recipients)}): "
+            counts = (
                 f"{len(d.actions)} overdue action{'s' if len(d.actions) != 1 else ''}, "
                 f"{len(d.returns)} overdue return{'s' if len(d.returns) != 1 else ''}"
+            )
+            if not d.recipients:
+                self.stdout.write(
+                    f"Not sent to {d.group.name} ({counts}): none of its members has an "
+                    "e-mail address"
+                )
+                continue
+            n = len(d.recipients)
+            self.stdout.write(
+                f"{verb} to {d.group.name} ({n} recipient{'s' if n != 1 else ''}: "
+                f"{', '.join(d.recipients)}): {counts}"
             )
             if d.skipped:
                 self.stdout.write(f"  No e-mail address, not sent to: {', '.join(d.skipped)}")
