@@ -70,6 +70,21 @@ SUPPRESSION_THRESHOLD = env_int("SAFERPLACES_SUPPRESSION_THRESHOLD", 5, minimum=
 POLICING_BODY = env_str("SAFERPLACES_POLICING_BODY", "Police and Crime Commissioner")
 RETURN_DUE_DAYS = env_int("SAFERPLACES_RETURN_DUE_DAYS", 28, minimum=0)
 """Days after a quarter ends that a funded project's quarterly return is due."""
+# E-mail (the weekly digest, `saferplaces digest send`): printed to the console unless
+# production or EMAIL_BACKEND says otherwise; in production Django's SMTP backend reads
+# EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "saferplaces@localhost")
 # The strategic assessment's prioritisation matrix: a weight per criterion (harm, volume,
 # trend, public-concern, vulnerability, capacity, confidence); unnamed criteria weigh 1.
 STRATEGY_PRIORITY_WEIGHTS = env_weights("SAFERPLACES_PRIORITY_WEIGHTS") or None

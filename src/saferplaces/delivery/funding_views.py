@@ -24,6 +24,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -375,8 +376,10 @@ def return_submit(request: HttpRequest, pk: int) -> HttpResponse:
         if _write_or_error(form, lambda: services.submit_return(request.user, ret, **d)):
             messages.success(request, f"Q{ret.quarter} return for {allocation.initiative} saved")
             nxt = request.POST.get("next", "")
-            return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//")
-                            else _stream_url(allocation.stream))  # fmt: skip
+            safe = url_has_allowed_host_and_scheme(
+                nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
+            return redirect(nxt if nxt and safe else _stream_url(allocation.stream))
     verb = "Correct" if ret.is_submitted else "Submit"
     quarter = services.QUARTER_NAMES[ret.quarter]
     return _form_page(
