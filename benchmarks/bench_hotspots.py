@@ -2,7 +2,7 @@
 
 Run::
 
-    .venv/bin/python benchmarks/hotspots.py [--permutations 999] [--runs 3]
+    .venv/bin/python benchmarks/bench_hotspots.py [--permutations 999] [--runs 3]
 
 1. Contiguity of all 34,753 LSOAs of England and Wales built from the shipped
    boundaries (once; the product caches it in the data directory), then read back from

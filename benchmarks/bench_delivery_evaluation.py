@@ -2,7 +2,7 @@
 
 Run::
 
-    .venv/bin/python benchmarks/delivery_evaluation.py [--runs 20] [--ahead 10] [--county]
+    .venv/bin/python benchmarks/bench_delivery_evaluation.py [--runs 20] [--ahead 10] [--county]
         [--keep DIR]
 
 1. Builds (deterministically) a police.uk street CSV from the real Lancashire files in

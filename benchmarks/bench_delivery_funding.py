@@ -3,7 +3,7 @@ funding streams and 10,000 returns (issue 13).
 
 Run::
 
-    .venv/bin/python benchmarks/delivery_funding.py [--streams 1000] [--returns 10000]
+    .venv/bin/python benchmarks/bench_delivery_funding.py [--streams 1000] [--returns 10000]
         [--initiatives 250] [--runs 30] [--keep DIR]
 
 1. In a fresh temporary data directory (a throwaway SQLite file; DATABASE_URL is
