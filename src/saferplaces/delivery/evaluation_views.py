@@ -13,8 +13,6 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,6 +33,7 @@ from saferplaces.delivery.outputs import (
     record_output,
     remove_output,
 )
+from saferplaces.delivery.pages import form_page, write_or_error
 from saferplaces.partnership.models import Place
 
 
@@ -44,22 +43,6 @@ def _htmx(request: HttpRequest) -> bool:
 
 def _initiative(slug: str) -> Initiative:
     return get_object_or_404(Initiative.objects.select_related("place"), slug=slug)
-
-
-def _write_or_error(form: Form, write: Any) -> bool:
-    """Run ``write``; put a ValidationError on the form instead. True when written."""
-    try:
-        with transaction.atomic():
-            write()
-    except ValidationError as e:
-        if hasattr(e, "error_dict"):
-            for field, errors in e.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            for message in e.messages:
-                form.add_error(None, message)
-        return False
-    return True
 
 
 def _base(request: HttpRequest, initiative: Initiative) -> dict[str, Any]:
@@ -176,7 +159,7 @@ def initiative_output_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = OutputForm(request.POST, initiative=initiative)
     if form.is_valid():
         d = form.cleaned_data
-        written = _write_or_error(form, lambda: record_output(
+        written = write_or_error(form, lambda: record_output(
             request.user, initiative=initiative, kind=d["kind"], quantity=d["quantity"],
             on=d["on"], strand=d.get("strand"), approximate=d["approximate"], note=d["note"],
         ))  # fmt: skip
@@ -214,11 +197,10 @@ def initiative_evaluation(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _form_page(request: HttpRequest, initiative: Initiative, form: Form, *, title: str,
-               button: str, lead: str = "", status: int = 200) -> HttpResponse:  # fmt: skip
-    context = _base(request, initiative)
+               button: str, lead: str = "") -> HttpResponse:  # fmt: skip
     back = reverse("delivery:initiative_evaluation", args=[initiative.slug])
-    context.update(form=form, title=title, button=button, lead=lead, back=back)
-    return render(request, "delivery/evaluation_form.html", context, status=status)
+    return form_page(request, form, title=title, caption=initiative.name, back=back,
+                     button=button, lead=lead)  # fmt: skip
 
 
 @login_required
@@ -230,7 +212,7 @@ def initiative_measure_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = MeasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if _write_or_error(form, lambda: services.add_measure(
+        if write_or_error(form, lambda: services.add_measure(
             request.user, initiative=initiative, indicator_key=d["indicator_key"],
             window=d["window"], years=d["years"],
         )):  # fmt: skip
@@ -238,8 +220,7 @@ def initiative_measure_new(request: HttpRequest, slug: str) -> HttpResponse:
     return _form_page(request, initiative, form, title="Add an evaluation measure",
                       button="Add the measure",
                       lead="The indicator is counted in the window each year, and the "
-                      "initiative's year is compared with the years before it.",
-                      status=400 if request.method == "POST" else 200)  # fmt: skip
+                      "initiative's year is compared with the years before it.")  # fmt: skip
 
 
 @login_required
@@ -274,13 +255,13 @@ def initiative_value_case_new(request: HttpRequest, slug: str) -> HttpResponse:
                 periods=d["periods"], basis=d["basis"],
             )  # fmt: skip
 
-        if _write_or_error(form, write):
+        if write_or_error(form, write):
             return redirect("delivery:initiative_evaluation", slug=initiative.slug)
     return _form_page(request, initiative, form, title="Add a value case",
                       button="Add the value case",
                       lead="Demand before the initiative priced at a unit cost. Without an "
                       "observed figure only the baseline's cost is shown, never a saving.",
-                      status=400 if request.method == "POST" else 200)  # fmt: skip
+                      )  # fmt: skip
 
 
 @login_required

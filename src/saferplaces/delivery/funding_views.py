@@ -11,14 +11,12 @@ forms for editors (`require_editor`, 404 otherwise). Every write goes through
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,6 +36,7 @@ from saferplaces.delivery.models import (
     QuarterlyReturn,
     financial_year_label,
 )
+from saferplaces.delivery.pages import form_page, write_or_error
 from saferplaces.partnership.models import Group, Place
 
 
@@ -75,27 +74,6 @@ def _year(request: HttpRequest, place: Place) -> tuple[int, str | None]:
 def _year_choices(place: Place, year: int) -> list[tuple[str, bool]]:
     years = sorted({*services.years_held(place), year, services.year_of(_today())}, reverse=True)
     return [(financial_year_label(y), y == year) for y in years]
-
-
-def _write_or_error(form: Form, write: Callable[[], Any]) -> bool:
-    """Run ``write``; put a ValidationError on the form instead. True when written."""
-    try:
-        write()
-    except ValidationError as e:
-        for message in e.messages:
-            form.add_error(None, message)
-        return False
-    return True
-
-
-def _form_page(
-    request: HttpRequest, form: Form, *, title: str, caption: str, back: str, button: str,
-    lead: str = "",
-) -> HttpResponse:  # fmt: skip
-    context = {"form": form, "title": title, "caption": caption, "back": back,
-               "button": button, "lead": lead}  # fmt: skip
-    return render(request, "delivery/funding_form.html", context,
-                  status=400 if form.errors else 200)  # fmt: skip
 
 
 def _gbp(amount: Decimal) -> str:
@@ -260,13 +238,13 @@ def stream_new(request: HttpRequest, place: str) -> HttpResponse:
     holder: list[FundingStream] = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if _write_or_error(form, lambda: holder.append(services.create_stream(
+        if write_or_error(form, lambda: holder.append(services.create_stream(
             request.user, place=here, funder=d["funder"], name=d["name"], year=d["year"],
             amount=d["amount"], conditions=d["conditions"], accountable_to=d["accountable_to"],
         ))):  # fmt: skip
             messages.success(request, f"{holder[0]} recorded")
             return redirect(_stream_url(holder[0]))
-    return _form_page(
+    return form_page(
         request, form, title="Record a funding stream", caption=here.name,
         back=reverse("delivery:funding", args=[here.slug]), button="Record stream",
     )  # fmt: skip
@@ -284,12 +262,12 @@ def stream_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _write_or_error(form, lambda: services.update_stream(request.user, stream,
+        and write_or_error(form, lambda: services.update_stream(request.user, stream,
                                                                   **form.cleaned_data))
     ):  # fmt: skip
         messages.success(request, "Funding stream saved")
         return redirect(_stream_url(stream))
-    return _form_page(
+    return form_page(
         request, form, title="Edit the funding stream", caption=str(stream),
         back=_stream_url(stream), button="Save",
     )  # fmt: skip
@@ -305,7 +283,7 @@ def allocation_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = AllocationForm(request.POST or None, initiatives=choices.order_by("name"))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if _write_or_error(form, lambda: services.allocate(
+        if write_or_error(form, lambda: services.allocate(
             request.user, stream=stream, initiative=d["initiative"], amount=d["amount"],
             purpose=d["purpose"], decided_on=d["decided_on"],
         )):  # fmt: skip
@@ -313,7 +291,7 @@ def allocation_new(request: HttpRequest, pk: int) -> HttpResponse:
                                       f"{d['initiative']}")  # fmt: skip
             return redirect(_stream_url(stream))
     left = stream.amount - services.allocated_from(stream)
-    return _form_page(
+    return form_page(
         request, form, title="Allocate funding", caption=str(stream), back=_stream_url(stream),
         button="Allocate", lead=f"{services.pounds(left)} of {services.pounds(stream.amount)} "
         "is not yet allocated. Allocating creates the four quarterly returns it owes.",
@@ -330,13 +308,13 @@ def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AllocationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if _write_or_error(form, lambda: services.change_allocation(
+        if write_or_error(form, lambda: services.change_allocation(
             request.user, allocation, amount=d["amount"], purpose=d["purpose"],
             decided_on=d["decided_on"],
         )):  # fmt: skip
             messages.success(request, "Allocation saved")
             return redirect(_stream_url(allocation.stream))
-    return _form_page(
+    return form_page(
         request, form, title=f"Change the allocation to {allocation.initiative}",
         caption=str(allocation.stream), back=_stream_url(allocation.stream), button="Save",
     )  # fmt: skip
@@ -373,7 +351,7 @@ def return_submit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        if _write_or_error(form, lambda: services.submit_return(request.user, ret, **d)):
+        if write_or_error(form, lambda: services.submit_return(request.user, ret, **d)):
             messages.success(request, f"Q{ret.quarter} return for {allocation.initiative} saved")
             nxt = request.POST.get("next", "")
             safe = url_has_allowed_host_and_scheme(
@@ -382,7 +360,7 @@ def return_submit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(nxt if nxt and safe else _stream_url(allocation.stream))
     verb = "Correct" if ret.is_submitted else "Submit"
     quarter = services.QUARTER_NAMES[ret.quarter]
-    return _form_page(
+    return form_page(
         request, form, title=f"{verb} the {quarter} return", back=_stream_url(allocation.stream),
         caption=f"{allocation.initiative}: {allocation.stream}", button=f"{verb} return",
         lead=f"Allocation {services.pounds(allocation.amount)}; due {ret.due_on:%-d %B %Y}.",

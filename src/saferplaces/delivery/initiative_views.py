@@ -11,14 +11,10 @@ forms for editors (`require_editor`), and an action's status also for its owner
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,6 +36,7 @@ from saferplaces.delivery.initiative_forms import (
     StrandForm,
 )
 from saferplaces.delivery.models import ActionPlan, DeliveryAction, Initiative, Strand
+from saferplaces.delivery.pages import form_page, write_or_error
 from saferplaces.partnership.models import Group, Place
 
 SOURCE = "Source: the action plans recorded in saferplaces by the partnership's officers."
@@ -72,32 +69,6 @@ def _url(initiative: Initiative) -> str:
 
 def _plan_url(plan: ActionPlan) -> str:
     return reverse("delivery:action_plan", args=[plan.initiative.slug, plan.pk])
-
-
-def _write_or_error(form: Form, write: Callable[[], Any]) -> bool:
-    """Run `write`; put a ValidationError on the form instead. True when written."""
-    try:
-        with transaction.atomic():
-            write()
-    except ValidationError as e:
-        if hasattr(e, "error_dict"):
-            for name, errors in e.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            for message in e.messages:
-                form.add_error(None, message)
-        return False
-    return True
-
-
-def _form_page(
-    request: HttpRequest, form: Form, *, title: str, caption: str, back: str, button: str,
-    lead: str = "",
-) -> HttpResponse:  # fmt: skip
-    context = {"form": form, "title": title, "caption": caption, "back": back,
-               "button": button, "lead": lead}  # fmt: skip
-    return render(request, "delivery/initiative_form.html", context,
-                  status=400 if form.errors else 200)  # fmt: skip
 
 
 # Initiatives -----------------------------------------------------------------------------
@@ -159,7 +130,7 @@ def initiative_new(request: HttpRequest, place: str) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _write_or_error(
+        and write_or_error(
             form,
             lambda: holder.append(
                 services.create_initiative(
@@ -170,7 +141,7 @@ def initiative_new(request: HttpRequest, place: str) -> HttpResponse:
     ):
         messages.success(request, f"{holder[0].name} created")
         return redirect(_url(holder[0]))
-    return _form_page(
+    return form_page(
         request, form, title="Create an initiative", caption=here.name,
         back=reverse("delivery:initiatives", args=[here.slug]), button="Create initiative",
     )  # fmt: skip
@@ -188,7 +159,7 @@ def initiative_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _write_or_error(
+        and write_or_error(
             form,
             lambda: services.update_initiative(
                 request.user, initiative, **_initiative_values(form.cleaned_data)
@@ -197,7 +168,7 @@ def initiative_edit(request: HttpRequest, slug: str) -> HttpResponse:
     ):
         messages.success(request, "Initiative saved")
         return redirect(_url(initiative))
-    return _form_page(request, form, title="Edit the initiative", caption=initiative.name,
+    return form_page(request, form, title="Edit the initiative", caption=initiative.name,
                       back=_url(initiative), button="Save")  # fmt: skip
 
 
@@ -213,13 +184,13 @@ def strand_new(request: HttpRequest, slug: str) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _write_or_error(
+        and write_or_error(
             form, lambda: services.add_strand(request.user, initiative, **form.cleaned_data)
         )
     ):
         messages.success(request, f"Strand {form.cleaned_data['name']} added")
         return redirect(_url(initiative))
-    return _form_page(request, form, title="Add a strand", caption=initiative.name,
+    return form_page(request, form, title="Add a strand", caption=initiative.name,
                       back=_url(initiative), button="Add strand")  # fmt: skip
 
 
@@ -234,13 +205,13 @@ def strand_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _write_or_error(
+        and write_or_error(
             form, lambda: services.update_strand(request.user, strand, **form.cleaned_data)
         )
     ):
         messages.success(request, "Strand saved")
         return redirect(_url(initiative))
-    return _form_page(request, form, title="Edit the strand", caption=initiative.name,
+    return form_page(request, form, title="Edit the strand", caption=initiative.name,
                       back=_url(initiative), button="Save")  # fmt: skip
 
 
@@ -257,7 +228,7 @@ def action_plan_new(request: HttpRequest, slug: str) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _write_or_error(
+        and write_or_error(
             form,
             lambda: holder.append(
                 services.create_action_plan(request.user, initiative, **form.cleaned_data)
@@ -266,7 +237,7 @@ def action_plan_new(request: HttpRequest, slug: str) -> HttpResponse:
     ):
         messages.success(request, f"{holder[0].title} created: add its actions")
         return redirect(_plan_url(holder[0]))
-    return _form_page(request, form, title="Start an action plan", caption=initiative.name,
+    return form_page(request, form, title="Start an action plan", caption=initiative.name,
                       back=_url(initiative), button="Create action plan")  # fmt: skip
 
 
@@ -307,7 +278,7 @@ def action_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _write_or_error(
+        and write_or_error(
             form,
             lambda: services.add_action(
                 request.user, plan, today=_today(), **_action_values(form.cleaned_data)
@@ -316,7 +287,7 @@ def action_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     ):
         messages.success(request, f"Action {form.cleaned_data['title']} added")
         return redirect(_plan_url(plan))
-    return _form_page(request, form, title="Add an action", caption=plan.title,
+    return form_page(request, form, title="Add an action", caption=plan.title,
                       back=_plan_url(plan), button="Add action")  # fmt: skip
 
 
@@ -332,7 +303,7 @@ def action_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _write_or_error(
+        and write_or_error(
             form,
             lambda: services.update_action(
                 request.user, action, **_action_values(form.cleaned_data)
@@ -341,7 +312,7 @@ def action_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     ):
         messages.success(request, "Action saved")
         return redirect(_plan_url(action.plan))
-    return _form_page(request, form, title="Edit the action", caption=action.title,
+    return form_page(request, form, title="Edit the action", caption=action.title,
                       back=_plan_url(action.plan), button="Save")  # fmt: skip
 
 
@@ -357,7 +328,7 @@ def action_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _write_or_error(
+        and write_or_error(
             form,
             lambda: services.set_action_status(
                 request.user, action, today=_today(), **form.cleaned_data
@@ -366,7 +337,7 @@ def action_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     ):
         messages.success(request, f"{action.title}: {action.get_status_display()}")
         return redirect(_plan_url(action.plan))
-    return _form_page(request, form, title="Update the action's status", caption=action.title,
+    return form_page(request, form, title="Update the action's status", caption=action.title,
                       back=_plan_url(action.plan), button="Save")  # fmt: skip
 
 
