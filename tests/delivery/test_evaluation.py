@@ -208,3 +208,23 @@ def test_a_day_window_on_mixed_sources(
     years with dates are compared and the others left out; when the initiative's year or
     every earlier year is month-level, the verdict is the honest refusal."""
     assert compare(_mixed(counts, month_level), 2014).verdict == verdict
+
+
+def test_freshers_week_is_the_places_own_or_refused(west_lancs: Place, settings: Any) -> None:
+    """Given a Freshers' week measure, When the place has no Freshers' week set, Then the
+    evaluation refuses and says how to set it (no assumed dates); When
+    SAFERPLACES_FRESHERS_WEEKS sets 15 September for 7 days, Then the measure counts that
+    window each year (a day window over police.uk: the month-only refusal per year)."""
+    plan = make_initiative(west_lancs, name="Freshers' plan 2014",
+                           starts_on=datetime.date(2014, 9, 1),
+                           ends_on=datetime.date(2014, 9, 30))  # fmt: skip
+    _measure(plan, ASB, EvaluationWindow.FRESHERS_WEEK, years=2)
+    settings.SEASONS_FRESHERS_WEEKS = []
+    [m] = evaluate(plan).measures
+    assert not m.years
+    assert "No Freshers' week is set for West Lancashire" in (m.comparison.reason or "")
+    settings.SEASONS_FRESHERS_WEEKS = ["west-lancashire=09-15:7"]
+    cache.clear()
+    [m] = evaluate(plan).measures
+    assert [y.year for y in m.years] == [2013, 2014]
+    assert m.comparison.verdict == MONTH_ONLY

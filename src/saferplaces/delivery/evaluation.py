@@ -22,6 +22,7 @@ from saferplaces.delivery.models import EvaluationMeasure, EvaluationWindow, Ini
 from saferplaces.evidence.figures import indicator_set
 from saferplaces.evidence.performance import part_note
 from saferplaces.evidence.scope import PlaceScope, ScopeError, scope_for
+from saferplaces.evidence.seasons import freshers_weeks
 from saferplaces.evidence.sources import SourceNote, sources_for
 from saferplaces.evidence.store import incident_store
 from saferplaces.insight.compare import held_months
@@ -35,7 +36,6 @@ from saferplaces.insight.seasons import (
     DayWindow,
     MonthWindow,
     WindowResult,
-    freshers_week,
     window_counts,
 )
 from saferplaces.insight.stats import TEST_NAME, TOO_FEW, judge
@@ -54,7 +54,6 @@ NAMED_WINDOWS: dict[str, Window] = {
     EvaluationWindow.BONFIRE_PERIOD: BONFIRE_PERIOD,
     EvaluationWindow.HALLOWEEN: HALLOWEEN,
     EvaluationWindow.MISCHIEF_NIGHT: MISCHIEF_NIGHT,
-    EvaluationWindow.FRESHERS_WEEK: freshers_week(),
 }
 
 
@@ -164,7 +163,20 @@ def initiative_window(initiative: Initiative) -> Window | None:
 def window_for(measure: EvaluationMeasure, initiative: Initiative) -> Window | None:
     if measure.window == EvaluationWindow.INITIATIVE:
         return initiative_window(initiative)
+    if measure.window == EvaluationWindow.FRESHERS_WEEK:
+        return place_freshers_week(initiative)
     return NAMED_WINDOWS.get(measure.window)
+
+
+def place_freshers_week(initiative: Initiative) -> DayWindow | None:
+    """The place's own Freshers' week (``SAFERPLACES_FRESHERS_WEEKS``); None when it has
+    none, for universities set their own dates and no default would be honest."""
+    place = initiative.place
+    weeks = freshers_weeks()
+    for key in (place.slug, place.code, place.lad_code):
+        if key and key.casefold() in weeks:
+            return weeks[key.casefold()]
+    return None
 
 
 def _last_day(window: Window, year: int) -> datetime.date:
@@ -290,6 +302,11 @@ def evaluate_measure(
                         f"Unknown indicator {measure.indicator_key!r}: it is not one of the "
                         "partnership's indicators.")  # fmt: skip
     window = window_for(measure, initiative)
+    if window is None and measure.window == EvaluationWindow.FRESHERS_WEEK:
+        return _refusal(measure, ind.name,
+                        f"No Freshers' week is set for {initiative.place.name}: universities "
+                        "set their own dates; set SAFERPLACES_FRESHERS_WEEKS="
+                        f"{initiative.place.slug}=MM-DD:DAYS.")  # fmt: skip
     if window is None:
         return _refusal(measure, ind.name,
                         f"{initiative.name} runs for a year or more: choose a named window "

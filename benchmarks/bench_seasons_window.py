@@ -2,7 +2,7 @@
 
 Run::
 
-    .venv/bin/python benchmarks/seasons_window.py [--years 15] [--per-day 300]
+    .venv/bin/python benchmarks/bench_seasons_window.py [--years 15] [--per-day 300]
         [--districts 33] [--runs 10] [--seed 14]
 
 1. Generates ``--years`` years (ending 2024) of dated incidents, ``--per-day`` a day on
