@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from saferplaces.delivery.models import Initiative
 from saferplaces.evidence.models import BatchStatus, Import
 from saferplaces.partnership.demo.loader import DEMO_PASSWORD
 from saferplaces.partnership.models import Escalation, Meeting, Place
@@ -44,6 +45,8 @@ def _pages() -> list[tuple[str, str]]:
     escalation = Escalation.objects.filter(from_group__slug=LPG).order_by("pk").first()
     assert meeting is not None and escalation is not None
     landed, running, waiting = _imports()
+    sparx = Initiative.objects.get(name="Bright Sparx 2014")
+    plan = sparx.action_plans.get()
     return [
         ("home, searching", "/?q=lanc"),
         ("place: district", "/places/west-lancashire/"),
@@ -67,6 +70,13 @@ def _pages() -> list[tuple[str, str]]:
         (MAPPING_PREVIEWED, "/imports/mappings/new/"),
         ("board papers, none yet", PAPERS),
         ("board papers, ready, being written and failed", PAPERS),
+        ("initiatives", "/places/west-lancashire/initiatives/"),
+        ("initiative", f"/initiatives/{sparx.slug}/"),
+        ("action plan: timeline and list", f"/initiatives/{sparx.slug}/plans/{plan.pk}/"),
+        ("evaluation", f"/initiatives/{sparx.slug}/evaluation/"),
+        ("headlines", "/places/west-lancashire/headlines/?year=2014/15"),
+        ("funding summary", "/places/west-lancashire/funding/?year=2014/15"),
+        ("funding monitoring", "/places/west-lancashire/funding/monitoring/"),
         ("change password", "/password/"),
         ("page not found", "/places/nowhere/"),
     ]
