@@ -2,7 +2,8 @@
 
 Run::
 
-    .venv/bin/python benchmarks/bench_near_repeat.py [--events 10000] [--permutations 999] [--runs 3]
+    .venv/bin/python benchmarks/bench_near_repeat.py [--events 10000] [--permutations 999]
+        [--runs 3]
 
 Synthetic dated incidents (seeded): ``--events`` incidents over two years, 85 % spread
 at random and 15 % near repeats of earlier ones (a Gaussian 60 m away, 0-9 days later),
