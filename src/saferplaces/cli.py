@@ -24,6 +24,7 @@ OUR_COMMANDS = {
     "report": "write a board paper: report performance --format pptx|pdf|xlsx --output FILE",
     "assessment": "assessment build --place P --year 2014/15 --output FILE.docx|FILE.pdf",
     "evaluate": "evaluate --initiative NAME --format json|table: did an initiative work",
+    "families": "families --place P [--period 2014/15] [--indicator all-crime]: most similar CSPs",
     "funding": "funding summary --place P --year 2014/15 --format json|csv|xlsx",
     "digest": "digest send: email each lead group its overdue actions and returns (weekly)",
     "audit": "audit verify: check the casework audit trail (non-zero and the first broken link)",

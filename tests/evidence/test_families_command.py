@@ -1,0 +1,84 @@
+"""`saferplaces families`: a partnership beside its most similar partnerships."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from saferplaces.evidence.services import import_files
+from saferplaces.insight import families as fam
+from saferplaces.insight.geography import lsoa_to_district
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("families", *args, stdout=out)
+    return out.getvalue()
+
+
+def _crimes_2014_15(samples: Path) -> int:
+    """All crime in West Lancashire in 2014/15, counted with the csv module alone."""
+    months = {f"2014-{m:02d}" for m in range(4, 13)} | {f"2015-{m:02d}" for m in range(1, 4)}
+    lookup, seen, crimes = lsoa_to_district(), set(), 0
+    for f in sorted(samples.glob("*.csv.gz")):
+        with gzip.open(f, "rt", encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row["Month"] not in months or lookup.get(row["LSOA code"]) != "E07000127":
+                    continue
+                if row["Crime type"] == "Anti-social behaviour":
+                    continue
+                if row["Crime ID"] not in seen or not row["Crime ID"]:
+                    seen.add(row["Crime ID"])
+                    crimes += 1
+    return crimes
+
+
+def test_json_family_with_peers_as_no_data(demo: None, samples: Path) -> None:
+    """Given West Lancashire's sample months only, When its family is asked as JSON, Then
+    it has 15 peers with distances and measures, its own count equals an independent count,
+    peers without data are 'no data' (never 0), and the rank is 1 of 1 with data."""
+    import_files("police-uk", sorted(samples.glob("*.csv.gz")))
+    got = json.loads(_run("--place", "West Lancashire", "--period", "2014/15",
+                          "--format", "json"))  # fmt: skip
+    assert got["csp_name"] == "West Lancashire"
+    members = got["members"]
+    assert len(members) == 1 + fam.DEFAULT_PEERS
+    own, peers = members[0], members[1:]
+    assert own["count"] == _crimes_2014_15(samples)
+    assert own["rate_per_1000"] == round(own["count"] * 1000 / own["population"], 2)
+    expected = [p.code for p in fam.all_families()[got["csp_code"]]]
+    assert [p["code"] for p in peers] == expected
+    assert all(isinstance(p["distance"], float) and p["imd_mean_rank"] for p in peers)
+    assert [p["distance"] for p in peers] == sorted(p["distance"] for p in peers)
+    held = [p for p in peers if p["count"] != "no data"]
+    assert all(p["rate_per_1000"] == "no data" and p["band"] == "no data"
+               for p in peers if p not in held)  # fmt: skip
+    assert 0 not in [p["rate_per_1000"] for p in peers]
+    assert got["rank"]["of"] == 1 + len(held)
+    assert got["measures_missing"] == ["population density", "urban/rural mix"]
+    assert "IMD 2019" in got["method"]
+
+
+def test_table_and_csv_and_errors(demo: None, samples: Path) -> None:
+    """Given the samples, When the table and CSV are asked with 5 peers, Then the table
+    states the rank interval, method and source, the CSV has 6 rows; an unknown indicator
+    is a clear error."""
+    import_files("police-uk", sorted(samples.glob("*.csv.gz")))
+    table = _run("--place", "West Lancashire", "--period", "2014/15", "--peers", "5")
+    assert "95% interval" in table and "Method:" in table and "Source:" in table
+    assert "no data" in table
+    out = _run(
+        "--place", "West Lancashire", "--period", "2014/15", "--peers", "5", "--format", "csv"
+    )
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 6 and rows[0]["name"] == "West Lancashire"
+    with pytest.raises(CommandError, match="Unknown indicator"):
+        _run("--place", "West Lancashire", "--period", "2014/15", "--indicator", "nope")
