@@ -56,13 +56,15 @@ def test_json_family_with_peers_as_no_data(demo: None, samples: Path) -> None:
     assert own["rate_per_1000"] == round(own["count"] * 1000 / own["population"], 2)
     expected = [p.code for p in fam.all_families()[got["csp_code"]]]
     assert [p["code"] for p in peers] == expected
-    assert all(isinstance(p["distance"], float) and p["imd_mean_rank"] for p in peers)
+    assert all(isinstance(p["distance"], float) and p["measure_imd_mean_rank"] for p in peers)
     assert [p["distance"] for p in peers] == sorted(p["distance"] for p in peers)
     held = [p for p in peers if p["count"] != "no data"]
     assert all(p["rate_per_1000"] == "no data" and p["band"] == "no data"
                for p in peers if p not in held)  # fmt: skip
     assert 0 not in [p["rate_per_1000"] for p in peers]
-    assert got["rank"]["of"] == 1 + len(held)
+    assert got["rank"]["of"] == 1 + len(held) and got["partnerships_with_data"] >= 1
+    ms = fam.measures_by_csp()
+    assert all(p["measure_population"] == ms[p["code"]].values["population"] for p in peers)
     assert got["measures_missing"] == ["population density", "urban/rural mix"]
     assert "IMD 2019" in got["method"]
 

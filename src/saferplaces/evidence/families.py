@@ -61,6 +61,7 @@ class Family:
     family_rate_per_1000: float | None
     national_rate_per_1000: float | None
     rank: fam.RankInterval | None
+    with_data: int
     funnel: list[fam.FunnelPoint] = field(default_factory=list)
     method: str = fam.METHOD
     missing_measures: tuple[str, ...] = fam.MISSING_MEASURES
@@ -74,6 +75,7 @@ class Family:
             "period": self.period,
             "family_rate_per_1000": _r(self.family_rate_per_1000),
             "national_rate_per_1000": _r(self.national_rate_per_1000),
+            "partnerships_with_data": self.with_data,
             "rank": None if self.rank is None else {
                 "rank": self.rank.rank, "interval_95": [self.rank.low, self.rank.high],
                 "of": self.rank.of, "method": "seeded Poisson simulation, 1,000 draws"},
@@ -95,7 +97,7 @@ def member_row(m: Member) -> dict[str, object]:
         "code": m.code,
         "name": m.name,
         "distance": None if m.distance is None else round(m.distance, 3),
-        **{k: (None if v is None else round(v, 3)) for k, v in m.measures.items()},
+        **{f"measure_{k}": (None if v is None else round(v, 3)) for k, v in m.measures.items()},
         "count": NO_DATA if m.count is None else m.count,
         "population": NO_DATA if m.population is None else m.population,
         "rate_per_1000": _r(m.rate_per_1000),
@@ -178,4 +180,4 @@ def family_for(
     return Family(code, measures[code].name, indicator.slug, period.label, members,
                   None if family_rate is None else family_rate * 1000,
                   None if national is None else national * 1000,
-                  fam.rank_interval(code, fam_counts, pops), funnel)  # fmt: skip
+                  fam.rank_interval(code, fam_counts, pops), len(held), funnel)  # fmt: skip

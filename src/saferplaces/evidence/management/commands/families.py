@@ -68,19 +68,27 @@ class Command(BaseCommand):
                           f"{a.indicator}, {a.period}")  # fmt: skip
         family, national = rate(a.family_rate_per_1000), rate(a.national_rate_per_1000)
         self.stdout.write(
-            f"Family rate per 1,000: {family}; all partnerships with data: {national}"
+            f"Family rate per 1,000: {family}; all {a.with_data} partnerships with data: {national}"
         )
         if a.rank is None:
             self.stdout.write(f"Rank in family: {NO_DATA}")
         else:
             self.stdout.write(f"Rank in family (1 = highest rate): {a.rank.rank} of {a.rank.of} "
                               f"with data (95% interval {a.rank.low}–{a.rank.high})")  # fmt: skip
-        head = f"{'Partnership':<32} {'Distance':>8} {'Per 1,000':>10}  Band"
+        head = (
+            f"{'Partnership':<32} {'Pop. 2020':>10} {'IMD rank':>8} {'Decile 1':>8} "
+            f"{'Distance':>8} {'Per 1,000':>10}  Band"
+        )
         self.stdout.write(head)
         for m in a.members:
             dist = "–" if m.distance is None else f"{m.distance:.3f}"
+            v = m.measures
+            pop = "–" if v["population"] is None else f"{v['population']:,.0f}"
+            imd = "–" if v["imd_mean_rank"] is None else f"{v['imd_mean_rank']:,.0f}"
+            dec = "–" if v["imd_decile1_share"] is None else f"{v['imd_decile1_share']:.1%}"
             self.stdout.write(
-                f"{m.name[:32]:<32} {dist:>8} {rate(m.rate_per_1000):>10}  {m.band or NO_DATA}"
+                f"{m.name[:32]:<32} {pop:>10} {imd:>8} {dec:>8} {dist:>8} "
+                f"{rate(m.rate_per_1000):>10}  {m.band or NO_DATA}"
             )
         self.stdout.write(f"Measures used: {', '.join(MEASURES)}. Missing: "
                           f"{', '.join(a.missing_measures)}.")  # fmt: skip
