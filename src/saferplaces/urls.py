@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("saferplaces.web.urls")),
     path("", include("saferplaces.web.dashboard.urls")),
+    path("", include("saferplaces.web.where.urls")),
     path("", include("saferplaces.partnership.urls")),
     path("", include("saferplaces.evidence.urls")),
     path("", include("saferplaces.reports.urls")),
