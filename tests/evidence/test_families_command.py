@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from saferplaces.evidence.services import import_files
 from saferplaces.insight import families as fam
 from saferplaces.insight.geography import lsoa_to_district
+from tests.conftest import SHARED_DATA
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,8 @@ def _crimes_2014_15(samples: Path) -> int:
 def test_json_family_with_peers_as_no_data(demo: None, samples: Path) -> None:
     """Given West Lancashire's sample months only, When its family is asked as JSON, Then
     it has 15 peers with distances and measures, its own count equals an independent count,
-    peers without data are 'no data' (never 0), and the rank is 1 of 1 with data."""
+    peers without data are 'no data' (never 0), and with no peer and too few partnerships
+    holding data there is no family rate, no rank, no reference rate and no band."""
     import_files("police-uk", sorted(samples.glob("*.csv.gz")))
     got = json.loads(_run("--place", "West Lancashire", "--period", "2014/15",
                           "--format", "json"))  # fmt: skip
@@ -62,7 +64,11 @@ def test_json_family_with_peers_as_no_data(demo: None, samples: Path) -> None:
     assert all(p["rate_per_1000"] == "no data" and p["band"] == "no data"
                for p in peers if p not in held)  # fmt: skip
     assert 0 not in [p["rate_per_1000"] for p in peers]
-    assert got["rank"]["of"] == 1 + len(held) and got["partnerships_with_data"] >= 1
+    assert not held and got["partnerships_with_data"] == 1
+    assert got["rank"] is None and got["family_rate_per_1000"] == "no data"
+    assert got["national_rate_per_1000"] == "no data" and own["band"] == "not banded"
+    assert any("funnel plot needs at least 10" in n for n in got["notes"])
+    assert any("no family rate and no rank" in n for n in got["notes"])
     ms = fam.measures_by_csp()
     assert all(p["measure_population"] == ms[p["code"]].values["population"] for p in peers)
     assert got["measures_missing"] == ["population density", "urban/rural mix"]
@@ -75,7 +81,8 @@ def test_table_and_csv_and_errors(demo: None, samples: Path) -> None:
     is a clear error."""
     import_files("police-uk", sorted(samples.glob("*.csv.gz")))
     table = _run("--place", "West Lancashire", "--period", "2014/15", "--peers", "5")
-    assert "95% interval" in table and "Method:" in table and "Source:" in table
+    assert "Rank in family: no data" in table and "Method:" in table and "Source:" in table
+    assert "Note: Only 1 of" in table
     assert "no data" in table
     out = _run(
         "--place", "West Lancashire", "--period", "2014/15", "--peers", "5", "--format", "csv"
@@ -84,3 +91,22 @@ def test_table_and_csv_and_errors(demo: None, samples: Path) -> None:
     assert len(rows) == 6 and rows[0]["name"] == "West Lancashire"
     with pytest.raises(CommandError, match="Unknown indicator"):
         _run("--place", "West Lancashire", "--period", "2014/15", "--indicator", "nope")
+
+
+LANCASHIRE = SHARED_DATA / "police_uk_street" / "lancashire"
+
+
+@pytest.mark.skipif(not LANCASHIRE.is_dir(), reason=f"{LANCASHIRE} is absent")
+def test_bands_and_rank_once_enough_partnerships_hold_data(demo: None) -> None:
+    """Given one month of every Lancashire partnership (at least 10 with data), When a
+    family is asked, Then the reference rate is pooled over them, each member with data
+    has a band from the exact funnel limits and the rank has its interval."""
+    import_files("police-uk", [LANCASHIRE / "2021-06-lancashire-street.csv.gz"])
+    got = json.loads(_run("--place", "West Lancashire", "--from", "2021-06", "--to", "2021-06",
+                          "--format", "json"))  # fmt: skip
+    held = [m for m in got["members"] if m["count"] != "no data"]
+    assert got["partnerships_with_data"] >= 10
+    assert not any("funnel plot needs" in n for n in got["notes"])
+    assert isinstance(got["national_rate_per_1000"], float)
+    assert all(m["band"] not in ("no data", "not banded") for m in held)
+    assert got["rank"]["of"] == len(held) and got["rank"]["interval_95"][0] >= 1

@@ -23,11 +23,17 @@ from saferplaces.insight.periods import Period
 from saferplaces.insight.reference_geography import reference_districts
 
 NO_DATA = "no data"
+NOT_BANDED = "not banded"
 NOT_HELD = "not held for every district of the partnership"
 SOURCE = (
     "Source: police.uk street-level crime held in the incident store; ONS mid-year "
     "population estimates; English Indices of Deprivation 2019 (MHCLG). OGL v3.0."
 )
+
+
+MINIMUM_FOR_FUNNEL = 10
+"""Fewer partnerships with data than this and the pooled "national" rate would rest on
+a handful of places: no funnel, no bands."""
 
 
 class FamilyError(ValueError):
@@ -63,6 +69,7 @@ class Family:
     rank: fam.RankInterval | None
     with_data: int
     funnel: list[fam.FunnelPoint] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     method: str = fam.METHOD
     missing_measures: tuple[str, ...] = fam.MISSING_MEASURES
 
@@ -80,6 +87,7 @@ class Family:
                 "rank": self.rank.rank, "interval_95": [self.rank.low, self.rank.high],
                 "of": self.rank.of, "method": "seeded Poisson simulation, 1,000 draws"},
             "members": [member_row(m) for m in self.members],
+            "notes": list(self.notes),
             "method": self.method,
             "measures_used": list(fam.MEASURES),
             "measures_missing": list(self.missing_measures),
@@ -101,8 +109,16 @@ def member_row(m: Member) -> dict[str, object]:
         "count": NO_DATA if m.count is None else m.count,
         "population": NO_DATA if m.population is None else m.population,
         "rate_per_1000": _r(m.rate_per_1000),
-        "band": m.band or NO_DATA,
+        "band": band_text(m),
     }
+
+
+def band_text(m: Member) -> str:
+    """The member's band, "not banded" when it has a rate but no funnel could be drawn,
+    or "no data"."""
+    if m.band:
+        return m.band
+    return NO_DATA if m.rate_per_1000 is None else NOT_BANDED
 
 
 @cache
@@ -157,10 +173,12 @@ def family_for(
     held = {c: r for c, r in results.items() if _held(r)}
     counts = {c: r.count for c, r in held.items()}
     pops = {c: int(r.population or 0) for c, r in held.items()}
-    national = fam.pooled_rate(counts, pops)
+    national = fam.pooled_rate(counts, pops) if len(held) >= MINIMUM_FOR_FUNNEL else None
     member_codes = [code, *(p.code for p in family)]
     fam_counts = {c: counts.get(c) for c in member_codes}
-    family_rate = fam.pooled_rate(fam_counts, pops)
+    peers_held = [c for c in member_codes[1:] if c in held]
+    family_rate = fam.pooled_rate(fam_counts, pops) if peers_held else None
+    notes = _notes(len(held), len(measures), len(peers_held), len(member_codes) - 1)
     distances: dict[str, float | None] = {p.code: p.distance for p in family}
     distances[code] = None
     members = []
@@ -180,4 +198,28 @@ def family_for(
     return Family(code, measures[code].name, indicator.slug, period.label, members,
                   None if family_rate is None else family_rate * 1000,
                   None if national is None else national * 1000,
-                  fam.rank_interval(code, fam_counts, pops), len(held), funnel)  # fmt: skip
+                  fam.rank_interval(code, fam_counts, pops) if peers_held else None,
+                  len(held), funnel, notes)  # fmt: skip
+
+
+def _notes(with_data: int, partnerships: int, peers_held: int, peers: int) -> list[str]:
+    """What cannot be said, and why: too few partnerships for a funnel, no peer to
+    compare with."""
+    notes = []
+    if with_data < MINIMUM_FOR_FUNNEL:
+        notes.append(
+            f"Only {with_data} of {partnerships} partnerships have data for this period: a "
+            f"funnel plot needs at least {MINIMUM_FOR_FUNNEL}, so no reference rate, "
+            "limits or bands are given."
+        )
+    if not peers_held:
+        notes.append(
+            f"None of the {peers} most similar partnerships has data for this period, so "
+            "there is no family rate and no rank."
+        )
+    elif peers_held < peers:
+        notes.append(
+            f"{peers - peers_held} of the {peers} most similar partnerships have no data "
+            "for this period: the family rate and rank are over the others."
+        )
+    return notes

@@ -22,6 +22,7 @@ from saferplaces.evidence.families import (
     SOURCE,
     Family,
     FamilyError,
+    band_text,
     family_for,
     indicator_named,
     member_row,
@@ -88,8 +89,10 @@ class Command(BaseCommand):
             dec = "–" if v["imd_decile1_share"] is None else f"{v['imd_decile1_share']:.1%}"
             self.stdout.write(
                 f"{m.name[:32]:<32} {pop:>10} {imd:>8} {dec:>8} {dist:>8} "
-                f"{rate(m.rate_per_1000):>10}  {m.band or NO_DATA}"
+                f"{rate(m.rate_per_1000):>10}  {band_text(m)}"
             )
+        for note in a.notes:
+            self.stdout.write(f"Note: {note}")
         self.stdout.write(f"Measures used: {', '.join(MEASURES)}. Missing: "
                           f"{', '.join(a.missing_measures)}.")  # fmt: skip
         self.stdout.write(f"Method: {a.method}")
