@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "saferplaces.death_reviews",
     "saferplaces.strategy",
     "saferplaces.delivery",
+    "saferplaces.operations",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Running an installation: backups that restore (``saferplaces backup``)."""
