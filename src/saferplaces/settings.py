@@ -10,6 +10,7 @@ an error shows the GOV.UK error page, not the settings and the data directory.
 from __future__ import annotations
 
 import contextlib
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -140,6 +141,11 @@ INSTALLED_APPS = [
     "saferplaces.strategy",
     "saferplaces.delivery",
     "saferplaces.operations",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from our static files
+    "saferplaces.api",
 ]
 
 MIDDLEWARE = [
@@ -282,6 +288,55 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     }
+}
+
+# The REST API (saferplaces.api): personal API tokens (`Authorization: Bearer <token>`, made
+# and revoked on /account/api-tokens/), or the session for the docs page in a browser;
+# every list is paginated (?page=, ?page_size= up to API_MAX_PAGE_SIZE), filtered and
+# ordered (?ordering=). Each token may make SAFERPLACES_API_RATE requests ("600/minute",
+# "20/second", …); the count is kept in the default cache (see CACHES).
+API_RATE = env_str("SAFERPLACES_API_RATE", "600/minute")
+if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_RATE):
+    raise ImproperlyConfigured(
+        "SAFERPLACES_API_RATE must be a number of requests per second, minute, hour or day, "
+        "such as 600/minute"
+    )
+API_PAGE_SIZE = env_int("SAFERPLACES_API_PAGE_SIZE", 50, minimum=1)
+API_MAX_PAGE_SIZE = env_int("SAFERPLACES_API_MAX_PAGE_SIZE", 500, minimum=1)
+API_TOKEN_MAX_DAYS = env_int("SAFERPLACES_API_TOKEN_MAX_DAYS", 365, minimum=1)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "saferplaces.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["saferplaces.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": API_RATE},
+    "DEFAULT_PAGINATION_CLASS": "saferplaces.api.pagination.Pages",
+    "PAGE_SIZE": API_PAGE_SIZE,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{PARTNERSHIP_NAME} API",
+    "DESCRIPTION": (
+        "Figures, delivery, funding, imports and casework of the partnership, with the "
+        "same access decisions and audit trail as its pages. Authenticate with a personal "
+        "API token: `Authorization: Bearer <token>`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",  # vendored: nothing is fetched from the internet
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from saferplaces.api.urls import account_urlpatterns
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("saferplaces.api.urls")),
+    *account_urlpatterns,
     path("", include("saferplaces.web.urls")),
     path("", include("saferplaces.web.dashboard.urls")),
     path("", include("saferplaces.web.where.urls")),
