@@ -28,6 +28,7 @@ OUR_COMMANDS = {
     "funding": "funding summary --place P --year 2014/15 --format json|csv|xlsx",
     "digest": "digest send: email each lead group its overdue actions and returns (weekly)",
     "audit": "audit verify: check the casework audit trail (non-zero and the first broken link)",
+    "backup": "backup create --output FILE [--encrypt] | restore FILE [--force] | verify FILE",
     "retention": "retention purge [--dry-run]: delete casework past its retention period",
     "totp": "demo only: the two-factor code a demo user can enter now",
 }

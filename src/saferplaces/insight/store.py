@@ -223,6 +223,18 @@ class IncidentStore:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold the store's lock, waiting for a running import to finish: nothing is
+        written while inside (a backup copies the files here)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
     def idle(self) -> Iterator[bool]:
         """Whether no write session is running (the lock is free); held while inside."""
         self.root.mkdir(parents=True, exist_ok=True)
