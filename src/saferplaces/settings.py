@@ -336,7 +336,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {  # one name per choice set (many models have a kind or status)
+        "PlaceKindEnum": "saferplaces.partnership.models.places.PlaceKind",
+        "GroupKindEnum": "saferplaces.partnership.models.groups.GroupKind",
+        "MeetingStatusEnum": "saferplaces.partnership.models.meetings.MeetingStatus",
+        "PlanKindEnum": "saferplaces.strategy.models.plans.PlanKind",
+        "PlanStatusEnum": "saferplaces.strategy.models.plans.PlanStatus",
+        "InitiativeKindEnum": "saferplaces.delivery.models.initiatives.InitiativeKind",
+        "ActionStatusEnum": "saferplaces.delivery.models.initiatives.ActionStatus",
+        "PanelKindEnum": "saferplaces.casework.models.PanelKind",
+        "CaseStatusEnum": "saferplaces.casework.models.CaseStatus",
+        "ImportStatusEnum": "saferplaces.evidence.models.BatchStatus",
+        "ImportKindEnum": "saferplaces.evidence.forms.KINDS",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

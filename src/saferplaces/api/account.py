@@ -54,6 +54,12 @@ def _two_factor_first(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
+def _verified(request: HttpRequest) -> bool:
+    """Whether this session has completed two-factor sign-in (django-otp)."""
+    is_verified = getattr(request.user, "is_verified", None)
+    return bool(is_verified is not None and is_verified())
+
+
 def _page(request: HttpRequest, form: TokenForm, created: tokens.NewToken | None = None,
           status: int = 200) -> HttpResponse:  # fmt: skip
     context: dict[str, Any] = {
@@ -83,6 +89,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             request.user,  # type: ignore[arg-type]
             name=form.cleaned_data["name"],
             expires_on=form.cleaned_data["expires_on"],
+            two_factor=_verified(request),
             today=today,
         )
     except ValidationError as error:

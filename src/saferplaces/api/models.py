@@ -27,6 +27,11 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    two_factor = models.BooleanField(
+        default=False,
+        help_text="Made in a session verified by two-factor sign-in: only such a token "
+        "reads casework, as only such a session opens a casework page",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

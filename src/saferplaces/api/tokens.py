@@ -42,11 +42,12 @@ def max_days() -> int:
 
 @transaction.atomic
 def create_token(
-    user: User, *, name: str, expires_on: datetime.date,
+    user: User, *, name: str, expires_on: datetime.date, two_factor: bool = False,
     today: datetime.date | None = None,
 ) -> NewToken:  # fmt: skip
     """A new token for ``user``, valid until the end of ``expires_on`` (at most
-    API_TOKEN_MAX_DAYS days ahead)."""
+    API_TOKEN_MAX_DAYS days ahead). ``two_factor``: the session making it has completed
+    two-factor sign-in (the token may then read casework)."""
     today = today or timezone.localdate()
     name = name.strip()
     if not name:
@@ -61,7 +62,12 @@ def create_token(
         expires_on + datetime.timedelta(days=1), datetime.time(), timezone.get_current_timezone()
     )
     token = ApiToken.objects.create(
-        user=user, name=name[:80], public_id=public_id, secret_hash=digest(text), expires_at=end
+        user=user,
+        name=name[:80],
+        public_id=public_id,
+        secret_hash=digest(text),
+        expires_at=end,
+        two_factor=two_factor,
     )
     record_event(user, "created", token, f"API token {token.name} created, expires {expires_on}")
     return NewToken(token, text)
