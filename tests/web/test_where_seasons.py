@@ -137,6 +137,7 @@ def test_bonfire_period_year_by_year_equals_the_raw_file(
     print(f"seasons page Tower Hamlets: first {first:.2f} s, warm {warm:.3f} s")
     assert response.status_code == 200
     page = response.content.decode()
+    assert '<option value="bonfire-period" selected>' in page  # the window shown
     by_day = festival_days(TOWER_HAMLETS)
     rows = table_rows(page, "season-years")
     assert len(rows) >= 10
@@ -162,7 +163,9 @@ def test_bonfire_period_year_by_year_equals_the_raw_file(
         for i in range(15)
     ]
     text = text_of(page)
-    assert f"{latest}: {want[latest]:,} against an average of" in text
+    before_years = [want[y] for y in want if y < latest]
+    mean = round(sum(before_years) / len(before_years), 2)
+    assert f"{latest}: {want[latest]:,} against an average of {mean:,} in the 15 complete" in text
     assert "Motive not recorded" in text and "not added in" in text
     assert "Source: London Fire Brigade incident records (lfb/fire-event-periods" in text
     for block in ("season-years-spec", "season-nights-spec"):
@@ -189,6 +192,7 @@ def test_an_incomplete_year_is_marked_never_zero(officer: Client, london_fires: 
     assert chart["2024"]["count"] is None and chart["2024"]["state"] == "incomplete"
     assert "No bar, not zero: 2024 (incomplete)" in spec(page, "season-years-spec")["description"]
     assert "No verdict for 2024: 2024 is incomplete" in text_of(page)
+    assert "08-25..09-05 (25 August to 5 September): incidents in" in text_of(page)
     nights = spec(page, "season-nights-spec")["data"]["values"]
     assert {r["series"] for r in nights} == {"2023", "Average night 2009–2022"}
 
@@ -197,8 +201,21 @@ def test_an_incomplete_year_is_marked_never_zero(officer: Client, london_fires: 
 @needs_fire
 def test_refusals_are_said_in_words(officer: Client, london_fires: str) -> None:
     """Deliberate fires from files without motive, and a Freshers' week not set, are
-    refused with the reason (not errors of the form: status 200)."""
+    refused with the reason (not errors of the form: status 200); Diwali, whose days
+    move, counts each year the rows the raw file itself flags Diwali."""
     url = URL.format(slug=london_fires)
+    response = officer.get(url, {"window": "diwali"})
+    page = response.content.decode()
+    with gzip.open(EVENTS, "rt", encoding="utf-8", newline="") as fh:
+        flagged = Counter(
+            r["Year"]
+            for r in csv.DictReader(fh)
+            if r["Borough code"] == TOWER_HAMLETS and r["Diwali"] == "1"
+        )
+    rows = table_rows(page, "season-years")
+    assert {y: int(r[1]) for y, r in rows.items()} == {y: flagged[y] for y in rows}
+    assert sum(flagged.values()) > 0 and set(flagged) <= set(rows)
+    assert "Diwali (dates differ each year)" in text_of(page)
     response = officer.get(url, {"window": "bonfire-night", "category": "deliberate"})
     assert response.status_code == 200
     assert "does not record motive" in text_of(response.content.decode())
@@ -217,6 +234,7 @@ def test_refusals_are_said_in_words(officer: Client, london_fires: str) -> None:
         ({"dates": "next week"}, "Enter your own dates as month-day..month-day"),
         ({"dates": "10-29..13-40"}, "13-40 is not a day of the year"),
         ({"dates": "02-29"}, "29 February is not in every year"),
+        ({"window": "", "dates": ""}, "Enter your own dates, such as 10-29..11-12, or choose"),
         (
             {"category": "burglaries-of-cars"},
             "Choose a category from the list: 'burglaries-of-cars' is not one",

@@ -36,6 +36,7 @@ from saferplaces.evidence.store import incident_store
 from saferplaces.govuk import GovukFormMixin
 from saferplaces.insight.schema import CATEGORIES
 from saferplaces.insight.seasons import DayWindow, MonthWindow
+from saferplaces.insight.stats import MINIMUM_TOTAL
 from saferplaces.insight.windows import (
     FIRE_CATEGORIES,
     FRESHERS,
@@ -100,7 +101,7 @@ def window_choices(place: Place, current: str | None) -> list[tuple[str, str]]:
         choices.append((name, window_label(name, window)))
     if current and current not in {v for v, _ in choices}:
         choices.insert(0, (current, current))
-    return choices
+    return [*choices, ("", "Your own dates (enter them below)")]
 
 
 def category_choices(held: list[Dataset], current: str | None) -> list[tuple[str, str]]:
@@ -148,7 +149,13 @@ class WindowForm(GovukFormMixin, forms.Form):
         data = super().clean() or {}
         own = (data.get("dates") or "").strip()
         chosen = (data.get("window") or "").strip()
-        self.window_text = own or chosen or self.window_text
+        if not own and not chosen:
+            self.add_error(
+                "dates",
+                "Enter your own dates, such as 10-29..11-12, or choose a window from the list",
+            )
+            return data
+        self.window_text = own or chosen
         if self.window_text.casefold() != FRESHERS:  # refused later, with the setting to make
             try:
                 resolve_window(self.window_text, self.place)
@@ -457,23 +464,32 @@ def nights_table(nights: Nights, window: str, what: str) -> Table:
 # ---------------------------------------------------------------- the page
 
 
+def _p(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
 def verdict_text(answer: SeasonsAnswer) -> str:
-    """This year against the years before, or why there is no verdict, in a sentence."""
+    """This year against the years before, or why there is no verdict, in words: when
+    the years before vary more than chance alone would, the range they predict decides."""
     c = answer.comparison
     if c.verdict is None:
         return f"No verdict for {c.year}: {c.reason}."
     years = c.baseline_years
-    span = f"{years[0]}–{years[-1]}" if years else "none"
     text = (
-        f"{c.year}: {c.count:,} against an average of {c.baseline_mean:,} in the "
-        f"{len(years)} complete years before ({span}): {c.verdict}"
+        f"{c.year}: {c.count:,} against an average of {c.baseline_mean:,} in the {len(years)} "
+        f"complete years before ({years[0]}–{years[-1]}): {c.verdict}"
     )
-    if c.p_value is not None:
-        text += f" (p = {c.p_value:.3f})"
-    if c.prediction_interval is not None:
+    if c.p_value is None:
+        return f"{text} (fewer than {MINIMUM_TOTAL} incidents in all)."
+    if c.overdispersed and c.prediction_interval is not None:
         lo, hi = c.prediction_interval
-        text += f"; the years before would predict {lo:,.1f} to {hi:,.1f}"
-    return text + "."
+        where = "outside" if c.significant else "inside"
+        return (
+            f"{text}. The years before vary more than chance alone would, so a change counts "
+            f"only outside the range they predict ({lo:,.1f} to {hi:,.1f}); {c.count:,} is "
+            f"{where} it ({_p(c.p_value)} on the test that assumes chance variation alone)."
+        )
+    return f"{text} ({_p(c.p_value)})."
 
 
 def month_level_of(held: list[Dataset]) -> list[str]:
@@ -504,7 +520,7 @@ def _what(answer: SeasonsAnswer) -> str:
     return "incidents of " + ", ".join(CATEGORIES.get(c).label.lower() for c in answer.categories)
 
 
-def answer_context(answer: SeasonsAnswer) -> dict[str, Any]:
+def answer_context(answer: SeasonsAnswer, title: str) -> dict[str, Any]:
     what = _what(answer)
     nights = nights_of(answer)
     years = Block(
@@ -522,6 +538,7 @@ def answer_context(answer: SeasonsAnswer) -> dict[str, Any]:
     )
     return {
         "answer": answer,
+        "title": title,
         "what": what,
         "blocks": [b for b in (years, night_block) if b is not None],
         "nights_block": night_block,
@@ -538,7 +555,14 @@ def _answer(scope: PlaceScope, form: WindowForm) -> dict[str, Any]:
     except (WindowError, ImproperlyConfigured) as e:
         message = str(e)
         return {"refusal": message[:1].upper() + message[1:]}
-    return answer_context(answer)
+    return answer_context(answer, window_label(answer.window, _window(form)))
+
+
+def _window(form: WindowForm) -> DayWindow | DatedWindow | MonthWindow | None:
+    try:
+        return resolve_window(form.window_text, form.place)
+    except WindowError:
+        return None
 
 
 @login_required
@@ -549,6 +573,8 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     scope, scope_error = scope_of(place)
     held = datasets(incident_store(), scope.districts) if scope else []
     data = {k: request.GET.get(k, "") for k in WindowForm.base_fields}
+    if "window" not in request.GET and not data["dates"].strip():
+        data["window"] = DEFAULT_WINDOW  # the select shows the window shown
     context: dict[str, Any] = base_context(place, "where_seasons")
     try:  # a window setting that cannot be read: say which, as the CLI does
         form = WindowForm(data, place=place, held=held)
