@@ -18,6 +18,7 @@ from saferplaces.partnership.models import Place
 from tests.browser import axe
 from tests.browser.signin import two_factor_if_asked
 from tests.conftest import SHARED_DATA
+from tests.places import SAMPLES
 
 FIRE = SHARED_DATA / "fire"
 EVENTS = FIRE / "lfb_fire_incidents_event_periods_2009_2024.csv.gz"
@@ -94,3 +95,17 @@ def test_seasons_charts_draw_and_the_knox_table_shows(
     assert page.get_by_role("columnheader", name="0–7 days").is_visible()
     _screenshot(page, "near-repeats")
     _no_violations(page, "near repeats")
+
+    # police.uk months: the month-level explanation, a month window drawn, the refusal
+    load_geography(force_areas=["E23000003"])
+    import_files("police-uk", sorted(SAMPLES.glob("2013-1[01]-*.csv.gz")))
+    page.goto(f"{live_server.url}/places/west-lancashire/seasons/")
+    assert "Months only, not nights" in page.locator("[data-month-level]").inner_text()
+    _no_violations(page, "seasons, police.uk months")
+    page.get_by_role("link", name="October-November (whole months, October to November)").click()
+    page.wait_for_selector("#season-years.sp-chart__canvas--drawn svg")
+    _screenshot(page, "seasons-months")
+    _no_violations(page, "seasons, a month window of police.uk months")
+    page.goto(f"{live_server.url}/places/west-lancashire/near-repeats/")
+    assert "records only the month of each crime" in page.locator("[data-refusal]").inner_text()
+    _no_violations(page, "near repeats, police.uk refused")

@@ -325,6 +325,9 @@ def years_alt(answer: SeasonsAnswer, what: str) -> str:
 
 
 def years_table(answer: SeasonsAnswer, what: str) -> Table:
+    """One row per year; month-level data shows its months, and no days or nights."""
+    if answer.count.resolution == "month":
+        return _months_table(answer, what)
     table = Table(
         "years",
         f"{answer.window}: {what} year by year",
@@ -346,6 +349,20 @@ def years_table(answer: SeasonsAnswer, what: str) -> Table:
             [y.year, dates, y.count, y.days, y.average_night, y.complete],
             [str(y.year), dates, count, f"{y.days} of {y.days_in_window}", per, done],
         )
+    return table.seal()
+
+
+def _months_table(answer: SeasonsAnswer, what: str) -> Table:
+    table = Table(
+        "years",
+        f"{answer.window}: {what} year by year (whole months)",
+        [Column("Year"), Column("Months"), Column("Count", True), Column("Complete")],
+    )
+    for y in answer.count.years:
+        count = "no data" if y.count is None else f"{y.count:,}"
+        done = "Yes" if y.complete else f"Incomplete: {y.reason}"
+        months = f"{y.start:%B %Y} to {y.end:%B %Y}"
+        table.add([y.year, months, y.count, y.complete], [str(y.year), months, count, done])
     return table.seal()
 
 
