@@ -20,12 +20,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.cache import add_never_cache_headers
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from saferplaces.api.common import ERRORS, not_found
+from saferplaces.api.common import not_found
 from saferplaces.api.models import ApiToken
 from saferplaces.casework.models import OPEN_STATUSES, Case, Panel
 from saferplaces.casework.services import actor_for
@@ -138,10 +138,6 @@ class CaseFilter(filters.FilterSet):
 
 
 # ---- views ----------------------------------------------------------------------------
-@extend_schema_view(
-    list=extend_schema(responses={401: ERRORS[401], 404: ERRORS[404]}),
-    retrieve=extend_schema(responses={401: ERRORS[401], 404: ERRORS[404]}),
-)
 class PanelViewSet(Casework, viewsets.ReadOnlyModelViewSet[Panel]):
     """The panels whose casework the caller may see, with their cohort figures."""
 
@@ -173,7 +169,6 @@ class PanelViewSet(Casework, viewsets.ReadOnlyModelViewSet[Panel]):
         return Response(self.get_serializer(panel).data)
 
 
-@extend_schema(responses={200: CaseSerializer(many=True), 401: ERRORS[401], 404: ERRORS[404]})
 class PanelCaseList(Casework, generics.ListAPIView[Case]):
     """A panel's cases: open ones by default (?status=any, or a status), a reference."""
 
@@ -216,7 +211,6 @@ class PanelCaseList(Casework, generics.ListAPIView[Case]):
         return response
 
 
-@extend_schema_view(retrieve=extend_schema(responses={401: ERRORS[401], 404: ERRORS[404]}))
 class CaseViewSet(Casework, viewsets.GenericViewSet[Case]):
     """One case, by its reference."""
 

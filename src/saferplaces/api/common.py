@@ -23,10 +23,10 @@ class ErrorSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
 
 
-ERRORS = {
+ERRORS = {  # on an operation that names its responses (saferplaces.api.schema adds the rest)
     400: OpenApiResponse(description="The request is not right: the body says what to fix"),
     401: OpenApiResponse(ErrorSerializer, description="No valid token"),
-    404: OpenApiResponse(ErrorSerializer, description="None, or not yours to see"),
+    404: OpenApiResponse(ErrorSerializer, description="None, or not the caller's to see"),
 }
 
 

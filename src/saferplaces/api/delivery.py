@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -32,10 +32,6 @@ from saferplaces.delivery.models import (
 from saferplaces.partnership.models import Organisation, Person
 
 WRITE_ERRORS = {400: ERRORS[400], 401: ERRORS[401], 404: ERRORS[404]}
-READ = extend_schema_view(
-    list=extend_schema(responses={401: ERRORS[401], 404: ERRORS[404]}),
-    retrieve=extend_schema(responses={401: ERRORS[401], 404: ERRORS[404]}),
-)
 
 
 class DeliveryViewer:
@@ -188,7 +184,6 @@ class ReturnFilter(filters.FilterSet):
 
 
 # ---- views ----------------------------------------------------------------------------
-@READ
 class InitiativeViewSet(DeliveryViewer, viewsets.ReadOnlyModelViewSet[Initiative]):
     """Projects and time-boxed operations."""
 
@@ -206,7 +201,6 @@ class InitiativeViewSet(DeliveryViewer, viewsets.ReadOnlyModelViewSet[Initiative
         )
 
 
-@READ
 class ActionViewSet(
     DeliveryViewer,
     mixins.CreateModelMixin,
@@ -269,7 +263,6 @@ class ActionViewSet(
         return self.partial_update(request, *args, **kwargs)
 
 
-@READ
 class FundingStreamViewSet(DeliveryViewer, viewsets.ReadOnlyModelViewSet[FundingStream]):
     """Money funders give the partnership, a financial year each."""
 
@@ -284,7 +277,6 @@ class FundingStreamViewSet(DeliveryViewer, viewsets.ReadOnlyModelViewSet[Funding
         )
 
 
-@READ
 class ReturnViewSet(DeliveryViewer, viewsets.ReadOnlyModelViewSet[QuarterlyReturn]):
     """Quarterly returns each allocation owes its funder."""
 

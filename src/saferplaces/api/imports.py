@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import MultiPartParser
@@ -72,10 +72,6 @@ def _refused(message: str, code: int) -> Response:
     return Response({"detail": message}, status=code)
 
 
-@extend_schema_view(
-    list=extend_schema(responses={401: ERRORS[401], 404: ERRORS[404]}),
-    retrieve=extend_schema(responses={401: ERRORS[401], 404: ERRORS[404]}),
-)
 class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Import]):
     """Imports into the incident store, newest first; upload files to start one."""
 

@@ -187,7 +187,6 @@ def _held_period(request: Request) -> Period:
     return period
 
 
-@extend_schema(responses={200: PlaceSerializer, **ERRORS})
 class PlaceViewSet(viewsets.ReadOnlyModelViewSet[Place]):
     """Places: the partnership's geography (county, areas, districts, LSOAs)."""
 

@@ -9,10 +9,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from saferplaces.api.common import ERRORS
 from saferplaces.partnership.models import Group, Meeting
 from saferplaces.strategy.models import Plan
 
@@ -82,13 +80,6 @@ class PlanFilter(filters.FilterSet):
         fields = ["place", "kind", "status"]
 
 
-READ = extend_schema_view(
-    list=extend_schema(responses={401: ERRORS[401]}),
-    retrieve=extend_schema(responses={404: ERRORS[404], 401: ERRORS[401]}),
-)
-
-
-@READ
 class GroupViewSet(viewsets.ReadOnlyModelViewSet[Group]):
     """Groups of the partnership structure the caller may see."""
 
@@ -103,7 +94,6 @@ class GroupViewSet(viewsets.ReadOnlyModelViewSet[Group]):
         return visible.select_related("place", "parent").order_by("name", "pk")
 
 
-@READ
 class MeetingViewSet(viewsets.ReadOnlyModelViewSet[Meeting]):
     """Meetings of the groups the caller may see."""
 
@@ -119,7 +109,6 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet[Meeting]):
         )
 
 
-@READ
 class PlanViewSet(viewsets.ReadOnlyModelViewSet[Plan]):
     """Community safety plans (drafts too: the caller is signed in)."""
 
