@@ -215,7 +215,20 @@ def test_refusals_are_said_in_words(officer: Client, london_fires: str) -> None:
     rows = table_rows(page, "season-years")
     assert {y: int(r[1]) for y, r in rows.items()} == {y: flagged[y] for y in rows}
     assert sum(flagged.values()) > 0 and set(flagged) <= set(rows)
-    assert "Diwali (dates differ each year)" in text_of(page)
+    assert "Diwali (dates differ each year): incidents in" in text_of(page)
+    response = officer.get(url, {"window": "diwali", "category": "outdoor-fire"})
+    page = response.content.decode()
+    with gzip.open(EVENTS, "rt", encoding="utf-8", newline="") as fh:
+        outdoor = Counter(
+            r["Year"]
+            for r in csv.DictReader(fh)
+            if r["Borough code"] == TOWER_HAMLETS
+            and r["Diwali"] == "1"
+            and r["Property Category"] in ("Outdoor", "Outdoor Structure")
+        )
+    rows = table_rows(page, "season-years")
+    assert {y: int(r[1]) for y, r in rows.items()} == {y: outdoor[y] for y in rows}
+    assert "Diwali (dates differ each year): outdoor fires in" in text_of(page)
     response = officer.get(url, {"window": "bonfire-night", "category": "deliberate"})
     assert response.status_code == 200
     assert "does not record motive" in text_of(response.content.decode())

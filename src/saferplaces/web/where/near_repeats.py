@@ -28,6 +28,7 @@ from saferplaces.insight.schema import CATEGORIES
 from saferplaces.insight.windows import Dataset, WindowError, datasets
 from saferplaces.partnership.models import Place
 from saferplaces.web.where.common import base_context, place_for, scope_of
+from saferplaces.web.where.seasons import plural
 
 TEMPLATE = "web/where/near_repeats.html"
 PREFERRED = (
@@ -138,13 +139,12 @@ def grid(answer: NearRepeatAnswer) -> tuple[list[tuple[int, str, str]], list[Row
 
 def answer_context(answer: NearRepeatAnswer) -> dict[str, Any]:
     columns, rows = grid(answer)
-    what = answer.result.what
     return {
         "answer": answer,
         "result": answer.result,
         "columns": columns,
         "rows": rows,
-        "what": what,
+        "what": plural(answer.result.what),
         "elevated": sum(c.elevated for c in answer.result.cells()),
         "alpha": ALPHA,
         "notes": [*answer.notes, *answer.result.notes],

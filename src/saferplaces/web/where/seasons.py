@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from saferplaces.evidence.near_repeat import noun
 from saferplaces.evidence.scope import PlaceScope
 from saferplaces.evidence.seasons import (
     DELIBERATE_NAME,
@@ -38,6 +39,7 @@ from saferplaces.insight.schema import CATEGORIES
 from saferplaces.insight.seasons import DayWindow, MonthWindow
 from saferplaces.insight.stats import MINIMUM_TOTAL
 from saferplaces.insight.windows import (
+    DELIBERATE,
     FIRE_CATEGORIES,
     FRESHERS,
     NAMED,
@@ -88,6 +90,7 @@ def window_label(name: str, window: DayWindow | DatedWindow | MonthWindow | None
 def window_choices(place: Place, current: str | None) -> list[tuple[str, str]]:
     """Every named window (the catalogue, Freshers' week, the partnership's own)."""
     choices: list[tuple[str, str]] = []
+    own = own_windows()
     for name in window_names():
         if name == FRESHERS:
             try:
@@ -97,7 +100,7 @@ def window_choices(place: Place, current: str | None) -> list[tuple[str, str]]:
                 label = "Freshers' week (not set for this place)"
             choices.append((name, label))
             continue
-        window = NAMED.get(name) or own_windows().get(name)
+        window = NAMED.get(name) or own.get(name)
         choices.append((name, window_label(name, window)))
     if current and current not in {v for v, _ in choices}:
         choices.insert(0, (current, current))
@@ -529,12 +532,29 @@ def month_windows(place: Place) -> list[tuple[str, str]]:
     return out
 
 
+UNCOUNTED = ("arson", "behaviour", "theft", "order", "shoplifting", "person")
+"""Ends of category names that have no plural ("incidents of bicycle theft")."""
+
+
+def plural(noun: str) -> str:
+    """ "burglary" → "burglaries", "dwelling fire" → "dwelling fires", "bicycle theft" →
+    "incidents of bicycle theft" (a noun already ending in s is left as it is)."""
+    if noun.endswith(UNCOUNTED):
+        return f"incidents of {noun}"
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun if noun.endswith("s") else noun + "s"
+
+
 def _what(answer: SeasonsAnswer) -> str:
-    if not answer.categories:
+    """What is counted, in words: "incidents", "outdoor fires", "deliberate fires"."""
+    cats = answer.categories
+    if not cats:
         return "incidents"
-    if len(answer.categories) == 1:
-        return CATEGORIES.get(answer.categories[0]).label.lower() + "s"
-    return "incidents of " + ", ".join(CATEGORIES.get(c).label.lower() for c in answer.categories)
+    if set(cats) == set(DELIBERATE):
+        return "deliberate fires"
+    names = [noun([c]) for c in cats]
+    return plural(names[0]) if len(names) == 1 else "incidents of " + ", ".join(names)
 
 
 def answer_context(answer: SeasonsAnswer, title: str) -> dict[str, Any]:
