@@ -161,7 +161,11 @@ def harm_map(
     for cats in counts.values():
         for c, n in cats.items():
             place_counts[c] = place_counts.get(c, 0) + n
-    unweighted = {c: place_counts.get(c, 0) for c in sorted(wanted) if c not in weighted}
+    unweighted = {
+        c: place_counts.get(c, 0)
+        for c in sorted(wanted)
+        if c not in weighted and (place_counts.get(c) or not CATEGORIES.get(c).legacy)
+    }  # a retired category is named only when the period recorded some
     refusal = None
     if not wanted:
         refusal = f"{indicator.name} counts no police.uk category, and harm weights are of those"

@@ -56,8 +56,8 @@ YEARS = (
 EXCLUDED_FILL = "hatch"
 """Drawn hatched by the script: left out, neither cold nor 0."""
 HARM_COLOURS = ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
-DENSITY_COLOURS = ("#f2f0f7", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3",
-                   "#54278f", "#3f007d", "#2d004b", "#1c0030")  # fmt: skip
+DENSITY_COLOURS = ("#fcc5c0", "#fa9fb5", "#f768a1", "#dd3497", "#ae017e", "#7a0177")
+"""Palest for the widest band, darkest for the peak (ColorBrewer RdPu)."""
 CSV_FIELDS = ("code", "name", "district", "count", "population", "rate_per_1000", "z", "q",
               "spot", "legend", "pattern_label", "excluded_reason")  # fmt: skip
 
@@ -71,8 +71,6 @@ class HotspotForm(PeriodForm):
     )  # fmt: skip
     years = forms.ChoiceField(
         label="Years", choices=YEARS, required=False, widget=forms.Select(),
-        help_text="Over 3 or 5 years each LSOA's pattern is shown: hot every year, newly hot, "
-        "cooling",
         error_messages={"invalid_choice": "Choose 1, 3 or 5 years"},
     )  # fmt: skip
     layer = forms.ChoiceField(
@@ -243,7 +241,10 @@ def harm_text(hm: HarmMap) -> str:
     if hm.excluded:
         text += f" {len(hm.excluded)} LSOAs left out (no data)."
     if hm.unweighted:
-        text += f" {hm.left_out_sentence()}"
+        text += (
+            f" {len(hm.unweighted)} categories of {hm.indicator.name.lower()} have no weight "
+            "and are left out of the harm (named above the map), not weighted 0."
+        )
     return text
 
 
@@ -275,12 +276,10 @@ def density_result(
 def density_layer(d: DensityResult, scope: PlaceScope) -> Layer:
     """The bands as filled polygons over the LSOA outlines (left unfilled)."""
     features = (d.bands or {}).get("features", [])
-    colours = {f["properties"]["band"]: DENSITY_COLOURS[
-        min(len(DENSITY_COLOURS) - 1, f["properties"]["band"] - 1)] for f in features}  # fmt: skip
-    for f in features:
-        f["properties"]["fill"] = colours[f["properties"]["band"]]
-    legend = [LegendItem(colours[f["properties"]["band"]], f["properties"]["label"])
-              for f in features]  # fmt: skip
+    last = max(1, len(features) - 1)
+    for i, f in enumerate(features):  # nested from the widest: spread over the ramp
+        f["properties"]["fill"] = DENSITY_COLOURS[round(i * (len(DENSITY_COLOURS) - 1) / last)]
+    legend = [LegendItem(f["properties"]["fill"], f["properties"]["label"]) for f in features]
     text = d.refusal or (
         f"Density of mapped incidents in {scope.name}: {d.note} "
         + ("Bands: " + "; ".join(i.label for i in legend) + "." if legend else "No band.")
