@@ -48,7 +48,7 @@ class InitiativeSerializer(serializers.ModelSerializer[Initiative]):
         slug_field="slug", read_only=True
     )
     lead_group: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
     partners: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="slug", many=True, read_only=True
@@ -110,7 +110,7 @@ class FundingStreamSerializer(serializers.ModelSerializer[FundingStream]):
         slug_field="slug", read_only=True
     )
     accountable_to: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
 
     class Meta:

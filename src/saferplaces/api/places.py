@@ -35,7 +35,7 @@ MAX_HOTSPOT_YEARS = 5
 # ---- serializers (the shapes the schema documents) ----------------------------------
 class PlaceSerializer(serializers.ModelSerializer[Place]):
     parent: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(  # type: ignore[assignment]
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
 
     class Meta:

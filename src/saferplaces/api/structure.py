@@ -20,7 +20,7 @@ class GroupSerializer(serializers.ModelSerializer[Group]):
         slug_field="slug", read_only=True
     )
     parent: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(  # type: ignore[assignment]
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
 
     class Meta:
