@@ -261,7 +261,10 @@ def _harm_cell(harm: FamilyHarm | None, code: str) -> str | None:
 def method_lines(family: Family) -> list[str]:
     """The method in plain words, from the constants the evidence layer uses."""
     total = len(fam.measures_by_csp())
-    used = ", ".join(MEASURE_LABELS[m].lower() for m in fam.MEASURES)
+    used = (
+        "its population (ONS mid-2020), the mean IMD 2019 rank of its LSOAs (lower is "
+        "more deprived) and the share of its LSOAs in the most deprived tenth of England"
+    )
     return [
         f"Each of the {total} community safety partnerships of England and Wales is described "
         f"by three measures: {used}. Population is taken as its logarithm, so that a "
@@ -346,13 +349,21 @@ def funnel_chart(family: Family, points: list[Point], what: str) -> Chart:
             "mark": {"type": "point", "filled": True, "opacity": 0.9},
             "encoding": {
                 "x": x, "y": y,
-                "shape": {"field": "role", "title": None, "scale": {
-                    "domain": roles, "range": ["diamond", "square", "circle"]}},
-                "fill": {"field": "role", "title": None, "scale": {
-                    "domain": roles, "range": [DARK_BLUE, BLUE, "#b1b4b6"]}},
+                "shape": {
+                    "field": "role",
+                    "title": "Partnerships",
+                    "scale": {"domain": roles, "range": ["diamond", "square", "circle"]},
+                },
+                "fill": {
+                    "field": "role",
+                    "title": "Partnerships",
+                    "scale": {"domain": roles, "range": [DARK_BLUE, BLUE, "#b1b4b6"]},
+                },
                 "stroke": {"value": INK},
-                "size": {"field": "role", "legend": None, "scale": {
-                    "domain": roles, "range": [220, 90, 50]}},
+                "size": {
+                    "condition": {"test": f"datum.role === '{THIS}'", "value": 220},
+                    "value": 70,
+                },
                 "tooltip": [
                     {"field": "name", "title": "Partnership"},
                     {"field": "population", "title": "Residents", "format": ","},
@@ -375,7 +386,6 @@ def funnel_chart(family: Family, points: list[Point], what: str) -> Chart:
         "width": 620,
         "height": 320,
         "layer": layers,
-        "resolve": {"scale": {"color": "independent"}},
         "config": copy.deepcopy(CONFIG),
     }
     return Chart(spec=spec, alt_text=alt)
