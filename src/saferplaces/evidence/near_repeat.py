@@ -154,7 +154,7 @@ def _compute(
         notes.append(
             f"Tested {chosen.key} (the place's day-level data holding most of these "
             f"incidents); {', '.join(others)} not added in: two exports can hold the same "
-            "incident. Choose another with --dataset."
+            "incident."
         )
     month_level = [d.key for d in held if not d.day_level]
     if month_level:

@@ -434,7 +434,7 @@ def count_window(
         notes.append(
             f"Counted from {best.key} (the place's day-level data holding most days of the "
             f"window); {', '.join(others)} not added in: two exports can hold the same "
-            "incident. Choose another with --dataset."
+            "incident."
         )
     if month_level:
         notes.append(
@@ -524,8 +524,7 @@ def count_month_window(
         notes.insert(
             0,
             f"Counted from {best.dataset.key if best.dataset else ''}; {', '.join(others)} "
-            "not added in: two datasets can hold the same incident. Choose another with "
-            "--dataset.",
+            "not added in: two datasets can hold the same incident.",
         )
     if best.resolution == "month":
         notes.append(
