@@ -281,10 +281,15 @@ class GiStar:
         capped = [lv for lv in sorted(CONFIDENCE_LEVELS) if best > (100 - lv) / 100]
         if not capped:
             return None
+        some = (
+            "1 LSOA at that floor reaches"
+            if len(at_floor) == 1
+            else (f"{len(at_floor)} LSOAs at that floor reach")
+        )
         return (
             f"With {self.permutations:,} permutations the smallest p-value is {floor:.4f}; "
-            f"corrected over {len(self.rows):,} LSOAs, {len(at_floor)} LSOAs at that floor "
-            f"reach only q = {best:.3f}, so no LSOA can show {capped[0]}% confidence here. "
+            f"corrected over {len(self.rows):,} LSOAs, {some} only q = {best:.3f}, "
+            f"so no LSOA can show {capped[0]}% confidence here. "
             f"More permutations (e.g. {10 * (self.permutations + 1) - 1:,}) can separate "
             "the strongest clusters."
         )
