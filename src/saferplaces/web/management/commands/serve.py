@@ -40,7 +40,7 @@ class Command(BaseCommand):
         children = [subprocess.Popen(web)]
         if not options["no_worker"]:
             # An upload's import starts within a quarter of a second of being queued.
-            worker = [sys.executable, "-m", "saferplaces.cli", "db_worker", "--interval", "0.25"]
+            worker = [sys.executable, "-m", "saferplaces.cli", "worker", "--interval", "0.25"]
             children.append(subprocess.Popen(worker))
         self.stdout.write(f"saferplaces is serving on http://{bind}/ (Ctrl+C stops it)")
 
