@@ -126,6 +126,9 @@ class Point:
     population: int
     rate_per_1000: float
     role: str
+    months: int
+    """The months of the period counted (those all its districts hold)."""
+    months_expected: int
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,7 @@ def held_points(family: Family, period: Period, indicator: Indicator) -> list[Po
             continue
         pop = int(r.population)
         out.append(Point(code, names[code], r.count, pop, r.count * 1000 / pop,
-                         roles.get(code, OTHER)))  # fmt: skip
+                         roles.get(code, OTHER), len(r.months), r.months_expected))  # fmt: skip
     return out
 
 
@@ -228,9 +231,30 @@ class Row:
     band: str
     harm: str | None
     no_data: bool
+    months: str = "–"
 
 
-def rows_for(family: Family, harm: FamilyHarm | None) -> list[Row]:
+def months_text(p: Point | None) -> str:
+    return "–" if p is None else f"{p.months} of {p.months_expected}"
+
+
+def unlike_text(points: list[Point], period: str) -> str | None:
+    """Partnerships whose figure covers fewer months of the period than others', in
+    words: their rates are not like for like (None when every one holds every month)."""
+    short = sorted((p for p in points if p.months < p.months_expected), key=lambda p: p.name)
+    if not short:
+        return None
+    named = "; ".join(f"{p.name} ({p.months} of {p.months_expected} months)" for p in short)
+    return (
+        f"Not like for like: {len(short)} of the {len(points)} partnerships with data hold "
+        f"only some months of {period}: {named}. Their counts and rates cover fewer months "
+        "than the period, so their rates, bands and ranks are not comparable with the "
+        "others’. Choose a period that every partnership holds in full."
+    )
+
+
+def rows_for(family: Family, harm: FamilyHarm | None, points: list[Point]) -> list[Row]:
+    by_code = {p.code: p for p in points}
     zs = z_scores()
     out = []
     for i, m in enumerate(family.members):
@@ -245,7 +269,8 @@ def rows_for(family: Family, harm: FamilyHarm | None) -> list[Row]:
             continue
         band = m.band or "Not banded (too few partnerships with data for a funnel)"
         out.append(Row(m, i == 0, measures, distance, f"{m.count:,}", rate_text(m.rate_per_1000),
-                       band[:1].upper() + band[1:], _harm_cell(harm, m.code), False))  # fmt: skip
+                       band[:1].upper() + band[1:], _harm_cell(harm, m.code), False,
+                       months_text(by_code.get(m.code))))  # fmt: skip
     return out
 
 
@@ -417,13 +442,14 @@ def funnel_table(family: Family, points: list[Point]) -> Table:
         "funnel",
         f"Every partnership with data, {family.period}",
         [Column("Partnership"), Column("In the family"), Column("Residents", True),
-         Column("Count", True), Column("Per 1,000", True), Column("Band")],
+         Column("Months counted", True), Column("Count", True), Column("Per 1,000", True),
+         Column("Band")],
     )  # fmt: skip
     for p in sorted(points, key=lambda p: (-p.rate_per_1000, p.code)):
         b = point_band(p, national)
         role = {THIS: "This partnership", PEER: "Yes"}.get(p.role, "No")
-        table.add([p.name, role, p.population, p.count, p.rate_per_1000, b],
-                  [p.name, role, f"{p.population:,}", f"{p.count:,}",
+        table.add([p.name, role, p.population, p.months, p.count, p.rate_per_1000, b],
+                  [p.name, role, f"{p.population:,}", months_text(p), f"{p.count:,}",
                    f"{p.rate_per_1000:,.2f}", b[:1].upper() + b[1:]])  # fmt: skip
     return table.seal()
 
@@ -449,7 +475,8 @@ def answer_context(answer: Answer, period: Period, indicator: Indicator) -> dict
     context.update(
         family=family,
         indicator=indicator,
-        rows=rows_for(family, context["harm"]),
+        rows=rows_for(family, context["harm"], answer.points),
+        unlike=unlike_text(answer.points, family.period),
         measure_labels=[MEASURE_LABELS[m] for m in fam.MEASURES],
         peers_without_data=sum(1 for m in peers if m.count is None),
         family_with_data=len(fam_with_data),
