@@ -42,6 +42,8 @@ def test_docs_page_has_no_inline_script_and_local_assets(signed_in: Client) -> N
     assert any("swagger-ui-bundle.js" in s for s in sources)
     csp = response["Content-Security-Policy"]
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "img-src 'self' data:" in csp  # Swagger UI's icons, on this page only
+    assert "data:" not in signed_in.get("/account/api-tokens/")["Content-Security-Policy"]
     nonce = re.search(r"'nonce-([^']+)'", csp)
     assert nonce and f'<style nonce="{nonce.group(1)}">' in html
     script = signed_in.get(re.findall(r'src="([^"]+script[^"]*)"', html)[-1])

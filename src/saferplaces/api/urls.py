@@ -24,7 +24,7 @@ router.register("casework/cases", casework.CaseViewSet, basename="case")
 
 urlpatterns = [
     path("schema/", docs.SchemaView.as_view(), name="api_schema"),
-    path("docs/", docs.DocsView.as_view(url_name="api_schema"), name="api_docs"),
+    path("docs/", docs.docs_view(url_name="api_schema"), name="api_docs"),
     path(
         "casework/panels/<slug:slug>/cases/",
         casework.PanelCaseList.as_view(),
