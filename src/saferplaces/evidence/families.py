@@ -56,6 +56,20 @@ class Member:
 
 
 @dataclass(frozen=True)
+class Point:
+    """A partnership with data for the whole period."""
+
+    code: str
+    name: str
+    count: int
+    population: int
+
+    @property
+    def rate_per_1000(self) -> float:
+        return self.count * 1000 / self.population
+
+
+@dataclass(frozen=True)
 class Family:
     """A partnership, its peers, and what can be said about its rate among them."""
 
@@ -70,6 +84,8 @@ class Family:
     with_data: int
     funnel: list[fam.FunnelPoint] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    points: list[Point] = field(default_factory=list)
+    """Every partnership with data for the whole period (the funnel plot's points)."""
     method: str = fam.METHOD
     missing_measures: tuple[str, ...] = fam.MISSING_MEASURES
 
@@ -157,7 +173,24 @@ def csp_result(code: str, period: Period, indicator: Indicator) -> IndicatorResu
 
 
 def _held(r: IndicatorResult) -> bool:
-    return r.count is not None and bool(r.population) and not r.partial
+    return (
+        r.count is not None
+        and bool(r.population)
+        and not r.partial
+        and len(r.months) == r.months_expected
+    )
+
+
+def _reason(r: IndicatorResult, name: str, period: Period) -> str:
+    """Why a partnership has no figure, naming it (not its code)."""
+    if r.count is not None and len(r.months) < r.months_expected:
+        return (
+            f"{name} holds {len(r.months)} of the {r.months_expected} months of {period.label}: "
+            "a part of the period is not compared with whole periods"
+        )
+    if r.count is None or not r.population:
+        return f"no data for {name} in {period.label}"
+    return NOT_HELD
 
 
 def family_for(
@@ -191,7 +224,7 @@ def family_for(
             r.count if ok else None, pops[c] if ok else None,
             r.count * 1000 / pops[c] if ok and r.count is not None else None,
             fam.band(r.count, point) if point and r.count is not None else None,
-            None if ok else (r.reason or NOT_HELD)))  # fmt: skip
+            None if ok else _reason(r, measures[c].name, period)))  # fmt: skip
     funnel = (
         [fam.funnel_limits(n, national) for n in sorted(set(pops.values()))] if national else []
     )
@@ -199,7 +232,13 @@ def family_for(
                   None if family_rate is None else family_rate * 1000,
                   None if national is None else national * 1000,
                   fam.rank_interval(code, fam_counts, pops) if peers_held else None,
-                  len(held), funnel, notes)  # fmt: skip
+                  len(held), funnel, notes, _points(held, measures, pops))  # fmt: skip
+
+
+def _points(
+    held: dict[str, IndicatorResult], measures: dict[str, fam.CspMeasures], pops: dict[str, int]
+) -> list[Point]:
+    return [Point(c, measures[c].name, held[c].count or 0, pops[c]) for c in sorted(held)]
 
 
 def _notes(with_data: int, partnerships: int, peers_held: int, peers: int) -> list[str]:
@@ -208,7 +247,7 @@ def _notes(with_data: int, partnerships: int, peers_held: int, peers: int) -> li
     notes = []
     if with_data < MINIMUM_FOR_FUNNEL:
         notes.append(
-            f"Only {with_data} of {partnerships} partnerships have data for this period: a "
+            f"Only {with_data} of {partnerships} partnerships have data for the whole period: a "
             f"funnel plot needs at least {MINIMUM_FOR_FUNNEL}, so no reference rate, "
             "limits or bands are given."
         )

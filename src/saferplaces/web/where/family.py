@@ -33,8 +33,6 @@ from saferplaces.evidence.families import (
     Family,
     FamilyError,
     Member,
-    csp_result,
-    csp_store_codes,
     family_for,
     indicator_named,
 )
@@ -44,7 +42,6 @@ from saferplaces.evidence.performance import figures_key
 from saferplaces.evidence.scope import PlaceScope
 from saferplaces.evidence.store import incident_store
 from saferplaces.insight import families as fam
-from saferplaces.insight.coverage import district_coverage
 from saferplaces.insight.indicators import Indicator
 from saferplaces.insight.periods import Period
 from saferplaces.partnership.models import Place
@@ -137,25 +134,23 @@ class Answer:
     points: list[Point]
 
 
-def held_points(family: Family, period: Period, indicator: Indicator) -> list[Point]:
-    """Every partnership the store holds data for (all its districts), as the evidence
-    layer counts it; only partnerships with a district in the store are asked."""
-    stored: set[str] = set()
-    for covered in district_coverage(incident_store()).by_source.values():
-        stored.update(covered)
+def held_points(family: Family, period: Period) -> list[Point]:
+    """Every partnership with data for the whole period, as the evidence layer counts it
+    (``Family.points``), marked as the place, a peer or another partnership."""
     roles = {m.code: PEER for m in family.members[1:]} | {family.csp_code: THIS}
-    names = {c: m.name for c, m in fam.measures_by_csp().items()}
-    out = []
-    for code, districts in sorted(csp_store_codes().items()):
-        if code not in names or not stored.intersection(districts):
-            continue
-        r = csp_result(code, period, indicator)
-        if r.count is None or not r.population or r.partial:
-            continue
-        pop = int(r.population)
-        out.append(Point(code, names[code], r.count, pop, r.count * 1000 / pop,
-                         roles.get(code, OTHER), len(r.months), r.months_expected))  # fmt: skip
-    return out
+    return [
+        Point(
+            p.code,
+            p.name,
+            p.count,
+            p.population,
+            p.rate_per_1000,
+            roles.get(p.code, OTHER),
+            period.length,
+            period.length,
+        )
+        for p in family.points
+    ]
 
 
 def answer_for(place: Place, scope: PlaceScope, period: Period, indicator: Indicator) -> Answer:
@@ -164,7 +159,7 @@ def answer_for(place: Place, scope: PlaceScope, period: Period, indicator: Indic
     found: Answer | None = cache.get(key)
     if found is None:
         family = family_for(scope, period, indicator)
-        found = Answer(family, held_points(family, period, indicator))
+        found = Answer(family, held_points(family, period))
         cache.set(key, found, timeout=3600)
     return found
 
@@ -236,21 +231,6 @@ class Row:
 
 def months_text(p: Point | None) -> str:
     return "–" if p is None else f"{p.months} of {p.months_expected}"
-
-
-def unlike_text(points: list[Point], period: str) -> str | None:
-    """Partnerships whose figure covers fewer months of the period than others', in
-    words: their rates are not like for like (None when every one holds every month)."""
-    short = sorted((p for p in points if p.months < p.months_expected), key=lambda p: p.name)
-    if not short:
-        return None
-    named = "; ".join(f"{p.name} ({p.months} of {p.months_expected} months)" for p in short)
-    return (
-        f"Not like for like: {len(short)} of the {len(points)} partnerships with data hold "
-        f"only some months of {period}: {named}. Their counts and rates cover fewer months "
-        "than the period, so their rates, bands and ranks are not comparable with the "
-        "others’. Choose a period that every partnership holds in full."
-    )
 
 
 def rows_for(family: Family, harm: FamilyHarm | None, points: list[Point]) -> list[Row]:
@@ -476,7 +456,6 @@ def answer_context(answer: Answer, period: Period, indicator: Indicator) -> dict
         family=family,
         indicator=indicator,
         rows=rows_for(family, context["harm"], answer.points),
-        unlike=unlike_text(answer.points, family.period),
         measure_labels=[MEASURE_LABELS[m] for m in fam.MEASURES],
         peers_without_data=sum(1 for m in peers if m.count is None),
         family_with_data=len(fam_with_data),
