@@ -39,6 +39,9 @@ SAMPLE_EXPORT = (
 ).encode()
 
 
+HOT = "/places/west-lancashire/hotspots/"
+
+
 def _pages() -> list[tuple[str, str]]:
     """(what, path) of every page type the officer opens once signed in."""
     meeting = Meeting.objects.filter(group__slug=LPG).order_by("date").first()
@@ -77,6 +80,16 @@ def _pages() -> list[tuple[str, str]]:
         ("headlines", "/places/west-lancashire/headlines/?year=2014/15"),
         ("funding summary", "/places/west-lancashire/funding/?year=2014/15"),
         ("funding monitoring", "/places/west-lancashire/funding/monitoring/"),
+        ("hot spots: Gi* over 3 years", "/places/west-lancashire/hotspots/?period=2014/15&years=3"),
+        ("hot spots: density", "/places/west-lancashire/hotspots/?period=2014/15&layer=density"),
+        (
+            "hot spots: harm, no weights",
+            "/places/west-lancashire/hotspots/?period=2014/15&layer=harm",
+        ),
+        ("nights of the year, month-level data", "/places/west-lancashire/seasons/"),
+        ("near repeats, refused for months", "/places/west-lancashire/near-repeats/"),
+        ("most similar partnerships", "/places/west-lancashire/family/?period=2014/15"),
+        ("API tokens", "/account/api-tokens/"),
         ("change password", "/password/"),
         ("page not found", "/places/nowhere/"),
     ]
@@ -168,13 +181,18 @@ def _open(page: Any, live_server: Any, what: str, path: str) -> None:
         assert response.status == 404
     else:
         assert response.status == 200, (what, response.status)
-    if "/dashboard/" in path and page.locator("[data-spec]").count():
+    if any(p in path for p in WITH_CHARTS) and page.locator("[data-spec]").count():
         page.wait_for_selector("[data-spec] svg", state="attached")
         page.wait_for_function(
             "document.querySelectorAll('[data-spec]:not(.sp-chart__canvas--drawn)').length === 0"
         )
         if page.locator("#lsoa-map").count():
             page.wait_for_selector("#lsoa-map.sp-map--drawn")
+    if "/hotspots/" in path and page.locator(".sp-map").count():
+        page.wait_for_selector(".sp-map--drawn")
+
+
+WITH_CHARTS = ("/dashboard/", "/seasons/", "/family/")
 
 
 def _dashboard_states(page: Any, what: str) -> list[str]:
