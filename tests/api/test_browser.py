@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from saferplaces.api.models import ApiToken
 from saferplaces.partnership.demo.loader import DEMO_PASSWORD
 from tests.browser import axe
 from tests.browser.conftest import browser, page  # noqa: F401 - the browser tests' fixtures
@@ -52,6 +53,7 @@ def test_docs_and_token_pages_under_the_policy(page: Any, live_server: Any, sett
     page.get_by_role("button", name="Create token").click()
     token = page.locator("#new-token").inner_text()
     assert token.startswith("sp_")
+    assert ApiToken.objects.get(name="Power BI").two_factor  # made after two-factor
     found.append(axe.describe("token created", axe.violations(page)))
     page.get_by_role("link", name="Revoke Power BI").click()
     found.append(axe.describe("revoke", axe.violations(page)))

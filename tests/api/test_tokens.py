@@ -122,6 +122,7 @@ def test_expiry_is_required_in_the_future_and_bounded(page: Client, user: User, 
     expires = timezone.localdate() + datetime.timedelta(days=days)
     response = page.post("/account/api-tokens/", {"name": "x", "expires_on": expires})
     assert response.status_code == 400
+    assert b'id="id_expires_on-error"' in response.content
     assert not ApiToken.objects.exists()
     with pytest.raises(ValidationError):
         create_token(user, name="x", expires_on=expires)
@@ -139,6 +140,11 @@ def test_casework_users_complete_two_factor_before_the_page(demo_world: None) ->
     client.force_login(User.objects.get(username="coordinator"))
     response = client.get("/account/api-tokens/")
     assert response.status_code == 302 and "/sign-in/two-factor/" in response["Location"]
+
+
+def test_a_token_remembers_whether_its_session_had_two_factor(page: Client, user: User) -> None:
+    _create(page)  # a session without two-factor: the token may never read casework
+    assert ApiToken.objects.get(user=user).two_factor is False
 
 
 def test_the_header_links_to_the_page(page: Client) -> None:

@@ -93,8 +93,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             today=today,
         )
     except ValidationError as error:
-        form.add_error("expires_on" if "expir" in str(error) or "days" in str(error)
-                       else "name", error)  # fmt: skip
+        form.add_error(None, error)  # field by field: name, expires_on
         return _page(request, form, status=400)
     return _page(request, TokenForm(), created)
 

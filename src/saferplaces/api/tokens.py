@@ -51,11 +51,11 @@ def create_token(
     today = today or timezone.localdate()
     name = name.strip()
     if not name:
-        raise ValidationError("Enter a name that says what the token is for")
+        raise ValidationError({"name": "Enter a name that says what the token is for"})
     if expires_on <= today:
-        raise ValidationError("The expiry date must be in the future")
+        raise ValidationError({"expires_on": "The expiry date must be in the future"})
     if expires_on > today + datetime.timedelta(days=max_days()):
-        raise ValidationError(f"A token lasts at most {max_days()} days")
+        raise ValidationError({"expires_on": f"A token lasts at most {max_days()} days"})
     public_id = secrets.token_hex(6)
     text = f"{PREFIX}_{public_id}_{secrets.token_urlsafe(32)}"
     end = datetime.datetime.combine(
