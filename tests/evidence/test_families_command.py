@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from scipy.stats import poisson
 
 from saferplaces.evidence.services import import_files
 from saferplaces.insight import families as fam
@@ -110,3 +111,15 @@ def test_bands_and_rank_once_enough_partnerships_hold_data(demo: None) -> None:
     assert isinstance(got["national_rate_per_1000"], float)
     assert all(m["band"] not in ("no data", "not banded") for m in held)
     assert got["rank"]["of"] == len(held) and got["rank"]["interval_95"][0] >= 1
+    points = got["points"]
+    national = sum(p["count"] for p in points) / sum(p["population"] for p in points)
+    assert got["national_rate_per_1000"] == round(national * 1000, 2)
+    beyond = [  # outside the exact Poisson 99.8% limits (0.1% and 99.9% quantiles)
+        p for p in points
+        if not poisson.ppf(0.001, national * p["population"]) <= p["count"]
+        <= poisson.ppf(0.999, national * p["population"])
+    ]  # fmt: skip
+    said = [n for n in got["notes"] if "beyond the 99.8% limits" in n]
+    assert bool(said) == (len(beyond) > 0.1 * len(points))
+    if said:
+        assert said[0].startswith(f"{len(beyond)} of the {len(points)} partnerships")

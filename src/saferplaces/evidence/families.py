@@ -104,6 +104,11 @@ class Family:
                 "of": self.rank.of, "method": "seeded Poisson simulation, 1,000 draws"},
             "members": [member_row(m) for m in self.members],
             "notes": list(self.notes),
+            "points": [
+                {"code": p.code, "name": p.name, "count": p.count, "population": p.population,
+                 "rate_per_1000": round(p.rate_per_1000, 2)}
+                for p in self.points
+            ],
             "method": self.method,
             "measures_used": list(fam.MEASURES),
             "measures_missing": list(self.missing_measures),
@@ -228,6 +233,8 @@ def family_for(
     funnel = (
         [fam.funnel_limits(n, national) for n in sorted(set(pops.values()))] if national else []
     )
+    if national:
+        notes += _overdispersion(held, pops, national)
     return Family(code, measures[code].name, indicator.slug, period.label, members,
                   None if family_rate is None else family_rate * 1000,
                   None if national is None else national * 1000,
@@ -239,6 +246,31 @@ def _points(
     held: dict[str, IndicatorResult], measures: dict[str, fam.CspMeasures], pops: dict[str, int]
 ) -> list[Point]:
     return [Point(c, measures[c].name, held[c].count or 0, pops[c]) for c in sorted(held)]
+
+
+OVERDISPERSED_SHARE = 0.1
+"""Chance alone puts about 0.2% of partnerships beyond the 99.8% limits; when more than
+this share lie there, the limits are too narrow to read as "unusual"."""
+
+
+def _overdispersion(
+    held: dict[str, IndicatorResult], pops: dict[str, int], national: float
+) -> list[str]:
+    """A note when far more partnerships lie beyond the 99.8% limits than chance would put
+    there: places differ by more than chance (overdispersion, usual with large counts)."""
+    beyond = sum(
+        1 for c, r in held.items()
+        if r.count is not None
+        and fam.band(r.count, fam.funnel_limits(pops[c], national)).endswith("99.8% limit")
+    )  # fmt: skip
+    if beyond <= OVERDISPERSED_SHARE * len(held):
+        return []
+    return [
+        f"{beyond} of the {len(held)} partnerships lie beyond the 99.8% limits, where chance "
+        "alone would put about 1 in 500: partnerships differ by far more than chance "
+        "(overdispersion, usual when counts run to thousands). Read a band as 'differs from "
+        "the reference rate', not as 'unusual among partnerships'; compare with the family."
+    ]
 
 
 def _notes(with_data: int, partnerships: int, peers_held: int, peers: int) -> list[str]:
