@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from saferplaces.insight.stats import INCREASE, NORMAL, REDUCTION, TOO_FEW, judge
 
@@ -26,6 +27,9 @@ VERDICT_INCREASE = INCREASE
 VERDICT_NORMAL = NORMAL
 VERDICT_TOO_FEW = TOO_FEW
 JUDGED = (INCREASE, REDUCTION, NORMAL)
+
+if TYPE_CHECKING:
+    from saferplaces.reports.where_when import WhereWhen
 
 
 @dataclass(frozen=True)
@@ -276,6 +280,8 @@ class PerformancePack:
     funding: FundingSection | None = None
     """The place's funding streams for the financial year of the papers (None when the
     period is not a financial year or no stream is recorded for it)."""
+    where_when: WhereWhen | None = None
+    """Hot spots, a window of the year and the family of partnerships (None: not asked)."""
 
     @property
     def title(self) -> str:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from saferplaces.delivery.funding import summary as funding_summary
 from saferplaces.evidence.performance import Performance, performance
+from saferplaces.evidence.scope import scope_for
 from saferplaces.insight.periods import Period
 from saferplaces.partnership.models import Place
 from saferplaces.reports import adapt
@@ -18,6 +19,7 @@ from saferplaces.reports.models import PaperFormat
 from saferplaces.reports.pack import FundingLine, FundingSection, PerformancePack
 from saferplaces.reports.pdf_report import build_pdf
 from saferplaces.reports.pptx_deck import build_pptx
+from saferplaces.reports.where_when import WhereWhen, where_when_for
 from saferplaces.reports.xlsx_workbook import build_xlsx
 
 Progress = Callable[[int, str], None]
@@ -55,6 +57,7 @@ def pack_for(
     partnership_name: str,
     logo: str | Path | None = None,
     funding: FundingSection | None = None,
+    where_when: WhereWhen | None = None,
 ) -> PerformancePack:
     """The performance pack of a place and period. Indicators no source supplies are left
     out (the data notes name them) rather than reported as zero; a place with no data at
@@ -87,6 +90,7 @@ def pack_for(
         category_unit=perf.headline_indicator.unit,
         logo=None if logo is None else str(logo),
         funding=funding,
+        where_when=where_when,
     )
 
 
@@ -105,6 +109,7 @@ def write_paper(
         partnership_name=settings.PARTNERSHIP_NAME,
         logo=getattr(settings, "PARTNERSHIP_LOGO", None),
         funding=funding_section(place, period),
+        where_when=where_when_for(scope_for(place), period),
     )
     tick(40, "Drawing the charts and writing the document")
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,7 @@ from saferplaces.reports.pack import (
     PerformancePack,
 )
 from saferplaces.reports.render import PNG_SCALE, RenderedCharts, png_size
+from saferplaces.reports.where_when import WhereWhen
 
 ALLOWED_SCHEMES = frozenset({"data", "file"})
 PDF_VARIANT = "pdf/ua-1"
@@ -147,6 +148,9 @@ def report_html(pack: PerformancePack, r: RenderedCharts) -> str:
         sections.append(("districts", "How the districts compare", _districts(pack, r)))
     if pack.funding:
         sections.append(("funding", f"Funding {pack.funding.year_label}", _funding(pack)))
+    if pack.where_when is not None:
+        ww = pack.where_when
+        sections.append(("where-when", ww.title, _where_when(ww)))
     sections.append(("notes", "Data notes", _notes(pack)))
     sections.append(("annex", wording.ANNEX_TITLE, _annex(pack)))
     toc = "".join(
@@ -350,6 +354,26 @@ def _funding(pack: PerformancePack) -> str:
     caption = f"Funding streams {f.year_label}: allocated, spent and returns overdue"
     table = _table(f.HEADER, f.text_rows(), caption=caption, text_columns=(0,))
     return table + f'<p class="small">{escape(f.note)}</p>'
+
+
+def _where_when(ww: WhereWhen) -> str:
+    """Each part: its lead sentences (or why it cannot be given), its table, its notes
+    and its source line."""
+    parts = []
+    for part in ww.parts:
+        parts.append(f'<div class="block"><h3>{escape(part.title)}</h3>')
+        if part.failure:
+            parts.append(f'<div class="note">{escape(part.failure)}</div>')
+        parts.extend(f"<p>{escape(t)}</p>" for t in part.lead if not part.failure)
+        if part.rows:
+            parts.append(_table(part.header, part.text_rows(), caption=part.title,
+                                text_columns=(0, len(part.header) - 1)))  # fmt: skip
+        if part.notes:
+            parts.append(f'<div class="small">{_ul(part.notes)}</div>')
+        if part.source:
+            parts.append(f'<p class="small">{escape(part.source)}</p>')
+        parts.append("</div>")
+    return "".join(parts)
 
 
 def _notes(pack: PerformancePack) -> str:

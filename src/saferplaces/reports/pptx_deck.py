@@ -12,6 +12,7 @@ body never names). Text is laid out with an estimate of its lines
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from pptx import Presentation
@@ -61,6 +62,7 @@ from saferplaces.reports.pptx_layout import (
     write,
 )
 from saferplaces.reports.render import RenderedCharts
+from saferplaces.reports.where_when import WhereWhen
 
 LAYOUT_TITLE = 0
 
@@ -101,6 +103,8 @@ def build_pptx(
         table_slides(prs, f"Funding {f.year_label}", f.HEADER, f.text_rows(),
                      (0.36, 0.16, 0.16, 0.18, 0.14),
                      intro=[block(f.note, 12, color=GREY)])  # fmt: skip
+    if pack.where_when is not None:
+        _where_when_slides(prs, pack.where_when)
     _notes_slides(prs, pack)
     _annex_slides(prs, pack)
     for number, slide in enumerate(prs.slides, start=1):
@@ -319,6 +323,35 @@ def _district_slide(prs: PresentationType, pack: PerformancePack, r: RenderedCha
     elif pack.districts:
         table_slides(prs, "How the districts compare", tables.district_header(pack),
                       tables.district_rows(pack), (0.4, 0.1, 0.25, 0.25))  # fmt: skip
+
+
+def _sentences(items: Sequence[str], size: float) -> list[list[Block]]:
+    return [[block(t, size, after=6)] for t in items]
+
+
+def _where_when_slides(prs: PresentationType, ww: WhereWhen) -> None:
+    """Where and when: each part's table under its lead sentences (or the sentence that
+    says why the part cannot be given), then the parts' method, limits and sources."""
+    for part in ww.parts:
+        title = f"{ww.title}: {part.title}"
+        said = [part.failure] if part.failure else part.lead
+        if part.rows:
+            intro = [block(t, 13, after=4) for t in said]
+            table_slides(prs, title, part.header, part.text_rows(), part.widths, intro=intro)
+        else:
+            _paged_text(prs, title, partial(_sentences, said))
+
+    def notes(size: float) -> list[list[Block]]:
+        groups = []
+        for part in ww.parts:
+            items = [*part.notes, *([part.source] if part.source else [])]
+            if items:
+                head = block(part.title, size + 2, color=NAVY, bold=True, before=6, after=3)
+                groups += [[head, block(items[0], size, after=4)],
+                           *[[block(t, size, after=4)] for t in items[1:]]]  # fmt: skip
+        return groups
+
+    _paged_text(prs, f"{ww.title}: method, limits and sources", notes)
 
 
 def _notes_slides(prs: PresentationType, pack: PerformancePack) -> None:

@@ -26,6 +26,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from saferplaces.insight.compare import PARTIAL
 from saferplaces.reports import tables, wording
 from saferplaces.reports.pack import IndicatorFigure, PerformancePack
+from saferplaces.reports.where_when import INT as WW_INT
+from saferplaces.reports.where_when import RATE, WhereWhen
 
 INT = "#,##0"
 DEC1 = "#,##0.0"
@@ -83,6 +85,8 @@ def build_xlsx(pack: PerformancePack, path: Path | str) -> Path:
     _districts(wb.create_sheet(sheet_name("Districts", taken)), pack)
     if pack.funding:
         _funding(wb.create_sheet(sheet_name("Funding", taken)), pack)
+    if pack.where_when is not None:
+        _where_when(wb.create_sheet(sheet_name(pack.where_when.title, taken)), pack.where_when)
     _notes(wb.create_sheet(sheet_name("Data notes", taken)), pack)
     _annex(wb.create_sheet(sheet_name("Annex", taken)), pack)
     wb.properties.title = f"{pack.partnership_name}: {pack.subtitle}"
@@ -297,6 +301,27 @@ def _funding(ws: Worksheet, pack: PerformancePack) -> None:
     _write(ws, list(f.HEADER), rows, [None, MONEY, MONEY, MONEY, INT], table_name="funding",
            widths={1: 40})  # fmt: skip
     _notes_below(ws, [f.note], len(rows) + 3)
+
+
+def _where_when(ws: Worksheet, ww: WhereWhen) -> None:
+    """Where and when: one table per part (numbers stay numbers, no data stays empty),
+    each under its title and sentences, with its notes and source line below it."""
+    formats = {WW_INT: INT, RATE: "#,##0.00"}
+    row = 1
+    for part in ww.parts:
+        ws.cell(row=row, column=1, value=part.title).font = Font(bold=True, size=12)
+        said = [part.failure] if part.failure else part.lead
+        for i, text in enumerate(said, start=1):
+            ws.cell(row=row + i, column=1, value=text)
+        row += len(said) + 2
+        if part.rows:
+            _write(ws, part.header, part.rows, [formats.get(k) for k in part.kinds],
+                   table_name=f"where_when_{part.key}", top=row, widths={1: 40})  # fmt: skip
+            row += len(part.rows) + 2
+        _notes_below(ws, [*part.notes, part.source] if part.source else part.notes, row,
+                     title=f"{part.title}: notes and source")  # fmt: skip
+        row += len(part.notes) + 4
+    ws.freeze_panes = None
 
 
 def _notes(ws: Worksheet, pack: PerformancePack) -> None:

@@ -1,0 +1,181 @@
+"""The board pack's "Where and when" section, end to end on the West Lancashire sample:
+each document read back, its figures checked against the evidence functions' own output,
+and a part that fails said in a sentence while the pack is still written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from saferplaces.evidence import families
+from saferplaces.evidence.figures import indicator_set
+from saferplaces.evidence.hotspots import hotspots
+from saferplaces.evidence.scope import resolve_place
+from saferplaces.evidence.seasons import seasons
+from saferplaces.evidence.services import import_files
+from saferplaces.insight.density import DensityError
+from saferplaces.insight.hotspots import HotspotError
+from saferplaces.insight.periods import parse_period
+from saferplaces.insight.windows import WindowError
+from saferplaces.reports import where_when
+from saferplaces.reports.papers import write_paper
+from saferplaces.reports.where_when import NO_DATA, shown, where_when_for
+from tests.reports.readback import deck, pdf_pages, squash
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+PLACE, PERIOD = "West Lancashire", "2014/15"
+
+
+@pytest.fixture
+def imported(demo: object, samples: Path) -> None:
+    import_files("police-uk", sorted(samples.glob("*.csv.gz")))
+
+
+def _expected() -> dict[str, Any]:
+    """The evidence functions' own answers, computed here independently of the pack."""
+    scope, period = resolve_place(PLACE), parse_period(PERIOD)
+    indicator = indicator_set()[0]
+    rows = hotspots(scope, period, indicator, years=3).rows()
+    return {
+        "hot": {r["name"]: r["rate_per_1000"] for r in rows if r["spot"].startswith("hot")},
+        "cold": sum(1 for r in rows if r["spot"].startswith("cold")),
+        "family": families.family_for(scope, period, indicator),
+        "months": seasons(scope, "october-november"),
+    }
+
+
+def _table(ws: Any, first_header: str) -> list[tuple[Any, ...]]:
+    """The rows under the header row whose first cell is ``first_header``."""
+    values = list(ws.iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(values) if row[0] == first_header)
+    out = []
+    for row in values[start + 1 :]:
+        if row[0] is None:
+            break
+        out.append(row)
+    return out
+
+
+def test_every_document_carries_the_section_with_the_evidence_figures(
+    imported: None, tmp_path: Path
+) -> None:
+    """Given the West Lancashire sample (police.uk, month-level), When the pack is written
+    in its three formats, Then each holds "Where and when" with the hot spots, the
+    family and the October to November months the evidence functions give, says that
+    the bonfire period (a day window) cannot be answered, and shows "No data" (never 0)
+    for peers without data."""
+    scope = resolve_place(PLACE)
+    with pytest.raises(WindowError, match="day window"):
+        seasons(scope, "bonfire-period")
+    want = _expected()
+    fam = want["family"]
+    assert want["hot"], "the sample has hot spots to show"
+    assert any(m.rate_per_1000 is None for m in fam.members), "some peer has no data"
+    assert fam.with_data < families.MINIMUM_FOR_FUNNEL
+    period = parse_period(PERIOD)
+    paths = {fmt: write_paper(scope.place, period, fmt, tmp_path / f"wl.{fmt}")
+             for fmt in ("xlsx", "pptx", "pdf")}  # fmt: skip
+
+    # workbook: exact values
+    ws = load_workbook(str(paths["xlsx"]))["Where and when"]
+    hot = _table(ws, "LSOA")
+    assert {row[0]: row[1] for row in hot} == want["hot"]
+    members = _table(ws, "Partnership")
+    assert [row[0].removesuffix(" (this partnership)") for row in members] == [
+        m.name for m in fam.members
+    ]
+    assert [row[2] for row in members] == [m.rate_per_1000 for m in fam.members]
+    assert all(row[3] == families.band_text(m) for row, m in zip(members, fam.members,
+                                                                  strict=True))  # fmt: skip
+    months = _table(ws, "Year")
+    assert [(int(r[0]), r[2]) for r in months] == [
+        (y.year, y.count) for y in want["months"].count.years
+    ]
+    sheet = " ".join(str(v) for row in ws.iter_rows(values_only=True) for v in row if v)
+
+    # deck and report: the same figures in words
+    slides = [(t, x) for t, x in deck(paths["pptx"]) if t.startswith("Where and when")]
+    assert slides, "the deck has the section"
+    pptx = squash(" ".join(x for _, x in slides))
+    pdf = squash(" ".join(pdf_pages(paths["pdf"])))
+    for fmt, text in (("pptx", pptx), ("pdf", pdf), ("xlsx", squash(sheet))):
+        for name, rate in want["hot"].items():
+            assert name in text
+            assert fmt == "xlsx" or f"{rate:,.2f}" in text  # the workbook's are exact above
+        assert f"and {want['cold']} cold spot" in text
+        assert "The bonfire period (29 October to 12 November) cannot be answered" in text
+        assert f"the reference rate would rest on {fam.with_data} partnership" in text
+        assert "anonymous map point" in text  # the limitation
+        assert "Source: police.uk street-level crime" in text
+        assert want["months"].source_line in text
+        assert families.SOURCE in text
+    for text in (pptx, pdf):
+        at = text.index(f"{fam.members[0].name} (this partnership)")
+        for m in fam.members[1:]:  # each peer after the one before: the family's order
+            at = text.index(m.name, at + 1)
+        assert NO_DATA in text
+        for y in want["months"].count.years:
+            assert shown(y.count, "int") in text
+    assert "Where and when" in pdf.split("Data notes")[0]  # in the contents
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        families.FamilyError("not a partnership"),
+        HotspotError("too few LSOAs"),
+        DensityError("no points"),
+    ],
+)
+def test_a_part_that_fails_becomes_a_sentence(
+    imported: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    """Given a part whose evidence function refuses, When the pack is written, Then every
+    document is still written and says in a sentence why the part cannot be given, and
+    the other parts are there."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise error
+
+    target = "family_for" if isinstance(error, families.FamilyError) else "place_hotspots"
+    owner = families if target == "family_for" else where_when
+    monkeypatch.setattr(owner, target, refuse)
+    title = "Compared with whom" if target == "family_for" else "Hot spots"
+    sentence = f"{title} cannot be given here: {error}."
+    scope, period = resolve_place(PLACE), parse_period(PERIOD)
+    ww = where_when_for(scope, period)
+    assert ww.part("family" if target == "family_for" else "hotspots").failure == sentence
+    assert ww.part("when").rows, "the other parts stand"
+    for fmt in ("xlsx", "pptx", "pdf"):
+        path = write_paper(scope.place, period, fmt, tmp_path / f"wl.{fmt}")
+        if fmt == "xlsx":
+            ws = load_workbook(str(path))["Where and when"]
+            text = " ".join(str(v) for row in ws.iter_rows(values_only=True) for v in row if v)
+        elif fmt == "pptx":
+            text = " ".join(x for t, x in deck(path) if t.startswith("Where and when"))
+        else:
+            text = " ".join(pdf_pages(path))
+        assert sentence in squash(text), fmt
+
+
+def test_a_place_without_data_says_so_part_by_part(imported: None) -> None:
+    """Given no data for Preston, When its section is gathered, Then no part fails the
+    pack: no hot spots for want of data, the window cannot be counted, and Preston has
+    no figure (not 0) beside its peers."""
+    ww = where_when_for(resolve_place("Preston"), parse_period(PERIOD))
+    hot = ww.part("hotspots")
+    assert not hot.rows and "No data for Preston" in " ".join(hot.sentences)
+    when = ww.part("when")
+    assert when.failure is not None and when.failure.startswith("When cannot be given here")
+    fam = ww.part("family")
+    if fam.failure is None:
+        assert fam.rows[0][2] is None and fam.text_rows()[0][2] == NO_DATA
+
+
+def test_no_data_is_never_shown_as_zero() -> None:
+    assert shown(None, "rate") == NO_DATA and shown(0, "int") == "0"
+    assert shown(41.5567, "rate") == "41.56" and shown(1234, "int") == "1,234"
