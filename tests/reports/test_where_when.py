@@ -18,11 +18,14 @@ from saferplaces.evidence.seasons import seasons
 from saferplaces.evidence.services import import_files
 from saferplaces.insight.density import DensityError
 from saferplaces.insight.hotspots import HotspotError
+from saferplaces.insight.imports import shipped_mapping
 from saferplaces.insight.periods import parse_period
 from saferplaces.insight.windows import WindowError
+from saferplaces.partnership.geography import load_geography
 from saferplaces.reports import where_when
 from saferplaces.reports.papers import write_paper
-from saferplaces.reports.where_when import NO_DATA, shown, where_when_for
+from saferplaces.reports.where_when import NO_DATA, shown, where_when_for, window_year
+from tests.conftest import SHARED_DATA
 from tests.reports.readback import deck, pdf_pages, squash
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -168,7 +171,7 @@ def test_a_place_without_data_says_so_part_by_part(imported: None) -> None:
     no figure (not 0) beside its peers."""
     ww = where_when_for(resolve_place("Preston"), parse_period(PERIOD))
     hot = ww.part("hotspots")
-    assert not hot.rows and "No data for Preston" in " ".join(hot.sentences)
+    assert not hot.rows and "no data for Preston" in " ".join(hot.sentences)
     when = ww.part("when")
     assert when.failure is not None and when.failure.startswith("When cannot be given here")
     fam = ww.part("family")
@@ -176,6 +179,41 @@ def test_a_place_without_data_says_so_part_by_part(imported: None) -> None:
         assert fam.rows[0][2] is None and fam.text_rows()[0][2] == NO_DATA
 
 
+def test_the_window_judged_is_the_october_the_period_holds() -> None:
+    assert window_year(parse_period("2014/15")) == 2014
+    assert window_year(parse_period("2015/16")) == 2015
+    assert window_year(parse_period("2014")) == 2014
+
+
 def test_no_data_is_never_shown_as_zero() -> None:
     assert shown(None, "rate") == NO_DATA and shown(0, "int") == "0"
     assert shown(41.5567, "rate") == "41.56" and shown(1234, "int") == "1,234"
+
+
+FIRE_EVENTS = SHARED_DATA / "fire" / "lfb_fire_incidents_event_periods_2009_2024.csv.gz"
+
+
+@pytest.mark.shared_data
+@pytest.mark.skipif(not FIRE_EVENTS.is_file(), reason=f"{FIRE_EVENTS} is absent")
+def test_day_level_data_gives_the_bonfire_period_year_by_year_with_its_verdict() -> None:
+    """Given the London Fire Brigade's festival-days file (dated by day), When Tower
+    Hamlets' section is gathered, Then "When" is the bonfire period year by year as the
+    evidence function counts it, with the latest year's verdict and the source line, and
+    the parts without police.uk data are sentences, not a failure."""
+    load_geography(force_areas=["E23000001"])
+    import_files("incidents", [FIRE_EVENTS], mapping=shipped_mapping("lfb_fire_event_periods"))
+    scope = resolve_place("Tower Hamlets")
+    answer = seasons(scope, "bonfire-period", year=2023)  # the October of 2023/24
+    ww = where_when_for(scope, parse_period("2023/24"))
+    when = ww.part("when")
+    assert when.failure is None and when.title == f"When: {answer.window}"
+    assert [(r[0], r[2]) for r in when.rows] == [(y.year, y.count) for y in answer.count.years]
+    assert len(when.rows) >= 10
+    c = answer.comparison
+    said = " ".join(when.sentences)
+    if c.verdict is not None:
+        assert f"{answer.window} {c.year}: {c.count:,} incidents" in said and c.verdict in said
+    else:
+        assert f"No verdict for {c.year}" in said
+    assert "cannot be answered" not in said and answer.source_line in said
+    assert ww.part("hotspots").rows == []

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -22,7 +22,7 @@ from saferplaces.evidence.figures import indicator_set
 from saferplaces.evidence.hotspots import HotspotReport, place_hotspots
 from saferplaces.evidence.scope import PlaceScope
 from saferplaces.evidence.seasons import SeasonsAnswer, seasons
-from saferplaces.insight.periods import Period
+from saferplaces.insight.periods import Period, add_months
 from saferplaces.insight.windows import WindowError
 
 SECTION_TITLE = "Where and when"
@@ -30,6 +30,8 @@ NO_DATA = "No data"
 DAY_WINDOW = "bonfire-period"
 MONTH_WINDOW = "october-november"
 HOTSPOT_YEARS = 3
+WINDOW_MONTH = 10
+"""The windows begin in October (the bonfire period on 29 October)."""
 
 TEXT, INT, RATE, DIST = "text", "int", "rate", "dist"
 """Column kinds: how a value is shown in words and formatted in a workbook."""
@@ -113,7 +115,7 @@ def where_when_for(scope: PlaceScope, period: Period) -> WhereWhen:
     indicator = indicator_set()[0]
     parts = [
         _guarded("hotspots", "Hot spots", lambda: hotspot_part(scope, period, indicator)),
-        _guarded("when", "When", lambda: when_part(scope)),
+        _guarded("when", "When", lambda: when_part(scope, period)),
         _guarded("family", "Compared with whom", lambda: family_part(scope, period, indicator)),
     ]
     return WhereWhen(scope.name, period.label, indicator.name, parts)
@@ -151,8 +153,9 @@ def _hotspot_part(report: HotspotReport) -> Part:
     summary = report.summary()
     label, name = report.latest.label, report.indicator.name
     lead = []
+    refusal = (report.latest.refusal or "not computed").rstrip(".")
     if report.latest.result is None:
-        lead.append(f"No hot spots for {label}: {report.latest.refusal}.")
+        lead.append(f"No hot spots for {label}: {refusal[:1].lower() + refusal[1:]}.")
     else:
         lead.append(
             f"{len(hot)} hot spot{'s' if len(hot) != 1 else ''} and {cold} cold "
@@ -165,11 +168,15 @@ def _hotspot_part(report: HotspotReport) -> Part:
             + "; ".join(f"{n} {reason}" for reason, n in sorted(left.items()))
             + "."
         )
-    notes = [
-        f"Method: {summary['method']}; patterns over {len(report.years)} years.",
-        f"Limitation: {report.limitations[0]}",
-        *report.notes,
-    ]
+    notes = (
+        [
+            f"Method: {summary['method']}; patterns over {len(report.years)} years.",
+            f"Limitation: {report.limitations[0]}",
+        ]
+        if report.latest.result is not None
+        else []
+    )
+    notes += [n for n in report.notes if not n.startswith(f"{label}: ")]
     source = (
         "Source: "
         + (" ".join(s.sentence for s in report.sources) if report.sources else "none held.")
@@ -188,16 +195,43 @@ def _hotspot_part(report: HotspotReport) -> Part:
     )
 
 
-def when_part(scope: PlaceScope) -> Part:
-    """The bonfire period year by year with its verdict when the data is dated by day;
-    else why a day window cannot be answered, and the October to November months."""
+def when_part(scope: PlaceScope, period: Period) -> Part:
+    """The bonfire period year by year, the pack's year judged, when the data is dated by
+    day; else why a day window cannot be answered, and the October to November months."""
+    year = window_year(period)
     refusal = None
     try:
-        answer = seasons(scope, DAY_WINDOW)
+        answer, moved = _seasons(scope, DAY_WINDOW, year)
     except WindowError as exc:
         refusal = f"The bonfire period (29 October to 12 November) cannot be answered: {exc}."
-        answer = seasons(scope, MONTH_WINDOW)
-    return _when_part(answer, refusal)
+        answer, moved = _seasons(scope, MONTH_WINDOW, year)
+    part = _when_part(answer, refusal)
+    return replace(part, notes=[*part.notes, moved]) if moved else part
+
+
+def window_year(period: Period) -> int | None:
+    """The year whose October the period holds (the autumn window the pack is about);
+    None when the period holds no October."""
+    for k in range(period.length):
+        month = add_months(period.start, k)
+        if month.month == WINDOW_MONTH:
+            return month.year
+    return None
+
+
+def _seasons(scope: PlaceScope, window: str, year: int | None) -> tuple[SeasonsAnswer, str]:
+    """The window with ``year`` judged; when that year is not counted, the latest year
+    judged and a sentence saying so."""
+    try:
+        return seasons(scope, window, year=year), ""
+    except WindowError:
+        if year is None:
+            raise
+        answer = seasons(scope, window)  # raises the refusal that is not about the year
+        return answer, (
+            f"{year} is not among the years counted, so the latest year held "
+            f"({answer.comparison.year}) is judged instead."
+        )
 
 
 def _when_part(answer: SeasonsAnswer, refusal: str | None) -> Part:
