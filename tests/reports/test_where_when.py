@@ -4,6 +4,7 @@ and a part that fails said in a sentence while the pack is still written."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,21 @@ from saferplaces.insight.windows import WindowError
 from saferplaces.partnership.geography import load_geography
 from saferplaces.reports import where_when
 from saferplaces.reports.papers import write_paper
-from saferplaces.reports.where_when import NO_DATA, shown, where_when_for, window_year
+from saferplaces.reports.pptx_deck import build_pptx
+from saferplaces.reports.where_when import (
+    NO_DATA,
+    Part,
+    WhereWhen,
+    shown,
+    where_when_for,
+    window_year,
+)
 from tests.conftest import SHARED_DATA
+from tests.reports.conftest import example_pack
 from tests.reports.readback import deck, pdf_pages, squash
+from tests.reports.test_layout import (
+    test_no_text_runs_out_of_its_box_or_off_the_slide as check_layout,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -217,3 +230,43 @@ def test_day_level_data_gives_the_bonfire_period_year_by_year_with_its_verdict()
         assert f"No verdict for {c.year}" in said
     assert "cannot be answered" not in said and answer.source_line in said
     assert ww.part("hotspots").rows == []
+
+
+def crowded_section() -> WhereWhen:
+    """A section with more to say than a slide holds: twenty hot spots, a family of
+    sixteen, long notes, and a part that failed."""
+    long = "A long note about what the figures cannot say, repeated. " * 5
+    hot = Part(
+        "hotspots", "Hot spots", ("LSOA", "Rate per 1,000 residents", "Confidence (%)",
+        "Pattern"), ("text", "rate", "int", "text"), (0.38, 0.17, 0.15, 0.3),
+        [[f"Blackburn with Darwen {i:03d}A", 100.0 + i, 99, "hot for 3 years running"]
+         for i in range(20)],
+        ["20 hot spots and 3 cold spots at 90% confidence or more among 91 LSOAs tested.",
+         "4 LSOAs left out: 4 no population estimate."], [long] * 6, "Source: police.uk.",
+    )  # fmt: skip
+    family = Part(
+        "family", "Compared with whom", ("Partnership", "Distance (0 is identical)",
+        "Rate per 1,000 residents", "Band"), ("text", "dist", "rate", "text"),
+        (0.4, 0.18, 0.18, 0.24),
+        [["Blackburn with Darwen (this partnership)", "itself", 88.1, "not banded"]]
+        + [[f"Peer partnership number {i}", 0.1 * i, None, "no data"] for i in range(15)],
+        ["Rank 1 of 1.", long], [long] * 3, families.SOURCE,
+    )  # fmt: skip
+    when = Part("when", "When", failure="When cannot be given here: " + long)
+    return WhereWhen("Blackburn with Darwen", "2014/15", "All crime", [hot, when, family])
+
+
+def test_a_crowded_section_stays_on_its_slides(tmp_path: Path) -> None:
+    """Given a section longer than a slide, When the deck is written, Then nothing runs
+    off a slide or out of its box, tables carry on to "(continued)" slides, "No data"
+    is shown for peers without a rate, and the failed part is a slide of its own."""
+    pack = replace(example_pack(), where_when=crowded_section())
+    path = build_pptx(pack, tmp_path / "crowded.pptx")
+    check_layout(path)
+    slides = [(t, x) for t, x in deck(path) if t.startswith("Where and when")]
+    titles = [t for t, _ in slides]
+    assert "Where and when: Hot spots (continued)" in titles
+    assert "Where and when: When" in titles
+    text = " ".join(x for _, x in slides)
+    assert text.count(NO_DATA) == 15 and "Peer partnership number 14" in text
+    assert "Blackburn with Darwen 019A" in text
