@@ -108,3 +108,24 @@ def test_hotspots_equal_the_cli(client: Client) -> None:
     want = cli("hotspots", "--place", "West Lancashire", "--year", "2014/15")
     assert body == json.loads(json.dumps(want))
     assert client.get(f"/api/places/{PLACE}/hotspots/?period=2014/15&years=9").status_code == 400
+
+
+def test_family_equals_the_cli(client: Client) -> None:
+    """Given West Lancashire's samples only, When its family is asked through the API, Then
+    it is the CLI's JSON: 15 peers "no data" (never 0), no reference rate and the note."""
+    body = client.get(f"/api/places/{PLACE}/family/?period=2014/15").json()
+    want = cli("families", "--place", "West Lancashire", "--period", "2014/15")
+    assert body == json.loads(json.dumps(want))
+    assert body["national_rate_per_1000"] == "no data" and body["notes"]
+    assert all(m["rate_per_1000"] == "no data" for m in body["members"][1:])
+    bad = client.get(f"/api/places/{PLACE}/family/?period=2014/15&indicator=nope")
+    assert bad.status_code == 400 and "Unknown indicator" in bad.content.decode()
+
+
+def test_near_repeats_refuse_month_level_data(client: Client) -> None:
+    """police.uk records months, not days: the Knox test is refused with the reason, and a
+    malformed day is a 400 naming the field."""
+    refused = client.get(f"/api/places/{PLACE}/near-repeats/?category=burglary")
+    assert refused.status_code == 400 and "month" in refused.content.decode()
+    bad = client.get(f"/api/places/{PLACE}/near-repeats/?category=burglary&first=5 Nov")
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.content.decode()

@@ -35,7 +35,7 @@ from tests.api.conftest import make_token
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 EXAMPLES = 20
-"""Examples per operation (29 operations): well under a minute on two cores."""
+"""Examples per operation (31 operations): well under a minute on two cores."""
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
 
@@ -71,7 +71,9 @@ def test_every_operation_matches_the_schema(
     with capsys.disabled():
         print(f"\nschemathesis: {len(tested)} operations, {examples} examples, "
               f"{elapsed:.1f} s, statuses {dict(sorted(statuses.items()))}")  # fmt: skip
-    assert len(tested) == 29
+    verbs = {"get", "post", "put", "patch", "delete"}
+    assert len(tested) == sum(1 for ops in raw["paths"].values() for verb in ops if verb in verbs)
+    assert len(tested) >= 31  # every operation of the API, none skipped
     assert statuses.get(200, 0) > 0
 
 

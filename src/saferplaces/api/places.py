@@ -6,6 +6,7 @@ Everyone signed in may read them, as on the dashboard."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -19,12 +20,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from saferplaces.api.common import ERRORS, PERIOD_PARAMETERS, period_of
+from saferplaces.evidence.families import FamilyError, indicator_named, place_family
 from saferplaces.evidence.figures import latest_month, months_held, store_holds, summary
 from saferplaces.evidence.hotspots import find_indicator, place_hotspots
+from saferplaces.evidence.near_repeat import near_repeats
 from saferplaces.evidence.scope import PlaceScope, ScopeError, scope_for
 from saferplaces.evidence.seasons import seasons
 from saferplaces.evidence.sources import sources_for
 from saferplaces.insight.hotspots import HotspotError
+from saferplaces.insight.near_repeat import NearRepeatRefused
 from saferplaces.insight.periods import Period
 from saferplaces.insight.windows import WindowError
 from saferplaces.partnership.models import Place
@@ -158,6 +162,37 @@ class HotspotsSerializer(serializers.Serializer[Any]):
     )
 
 
+class FamilySerializer(serializers.Serializer[Any]):
+    csp_code = serializers.CharField()
+    csp_name = serializers.CharField()
+    indicator = serializers.CharField()
+    period = serializers.CharField()
+    family_rate_per_1000 = serializers.JSONField(help_text='a number, or "no data"')
+    national_rate_per_1000 = serializers.JSONField(
+        help_text='pooled over the partnerships with data; "no data" with fewer than 10'
+    )
+    partnerships_with_data = serializers.IntegerField()
+    rank = serializers.JSONField(allow_null=True, help_text="rank, 95% interval, of")
+    members = serializers.ListField(
+        child=serializers.JSONField(),
+        help_text='the partnership, then its peers nearest first; "no data", never 0',
+    )
+    points = serializers.ListField(child=serializers.JSONField())
+    notes = serializers.ListField(child=serializers.CharField())
+    method = serializers.CharField()
+    measures_used = serializers.ListField(child=serializers.CharField())
+    measures_missing = serializers.ListField(child=serializers.CharField())
+    source = serializers.CharField()  # type: ignore[assignment]
+
+
+class NearRepeatsSerializer(serializers.Serializer[Any]):
+    place = serializers.CharField()
+    result = serializers.JSONField(
+        help_text="cells (distance band × time band: observed, expected, ratio, p), "
+        "readings in words, method, as `saferplaces near_repeat --format json`"
+    )
+
+
 # ---- views --------------------------------------------------------------------------
 class PlaceFilter(filters.FilterSet):
     kind = filters.CharFilter()
@@ -282,3 +317,54 @@ class PlaceViewSet(viewsets.ReadOnlyModelViewSet[Place]):
         if report.latest.refusal:
             raise NotFound(f"No hot spots for {report.latest.label}: {report.latest.refusal}")
         return Response({"summary": report.summary(), "lsoas": report.rows()})
+
+    @extend_schema(
+        parameters=[
+            *PERIOD_PARAMETERS,
+            OpenApiParameter("indicator", str, description="an indicator slug (all-crime)"),
+        ],
+        responses={200: FamilySerializer, **ERRORS},
+    )
+    @action(detail=True, pagination_class=None, filter_backends=[])
+    def family(self, request: Request, slug: str) -> Response:
+        """The partnership beside its 15 most similar partnerships: rates, funnel bands and
+        the rank with its interval (`saferplaces families --format json`)."""
+        scope = _scope(self.get_object())
+        period = _held_period(request)
+        try:
+            indicator = indicator_named(request.query_params.get("indicator") or "all-crime")
+            answer = place_family(scope, period, indicator)
+        except FamilyError as exc:
+            raise ValidationError({"place": str(exc)}) from None
+        return Response(answer.as_dict())
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("category", str, required=True,
+                             description="burglary, vehicle-crime, dwelling-fire …"),
+            OpenApiParameter("first", str, description="first day, YYYY-MM-DD"),
+            OpenApiParameter("last", str, description="last day, YYYY-MM-DD"),
+        ],
+        responses={200: NearRepeatsSerializer, **ERRORS},
+    )  # fmt: skip
+    @action(detail=True, url_path="near-repeats", pagination_class=None, filter_backends=[])
+    def near_repeats(self, request: Request, slug: str) -> Response:
+        """The Knox test of near repeats (`saferplaces near_repeat --format json`); month-level
+        data (police.uk) is refused with the reason."""
+        scope = _scope(self.get_object())
+        query = request.query_params
+        try:
+            first, last = (_day(query.get(k), k) for k in ("first", "last"))
+            answer = near_repeats(scope, query.get("category", ""), first=first, last=last)
+        except (WindowError, NearRepeatRefused) as exc:
+            raise ValidationError({"category": str(exc)}) from None
+        return Response({"place": scope.name, "result": answer.as_dict()})
+
+
+def _day(text: str | None, name: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError({name: "A day is YYYY-MM-DD, such as 2014-11-05"}) from None

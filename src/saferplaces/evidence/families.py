@@ -13,7 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.core.cache import cache as django_cache
+
 from saferplaces.evidence.figures import indicator_set
+from saferplaces.evidence.performance import figures_key
 from saferplaces.evidence.scope import PlaceScope, population_of
 from saferplaces.evidence.store import incident_store
 from saferplaces.insight import families as fam
@@ -271,6 +274,18 @@ def _overdispersion(
         "(overdispersion, usual when counts run to thousands). Read a band as 'differs from "
         "the reference rate', not as 'unusual among partnerships'; compare with the family."
     ]
+
+
+def place_family(
+    scope: PlaceScope, period: Period, indicator: Indicator, peers: int = fam.DEFAULT_PEERS
+) -> Family:
+    """:func:`family_for`, cached until the incident store or the indicators change."""
+    key = figures_key(f"family-for:{indicator.slug}:{peers}", scope.place, period)
+    found: Family | None = django_cache.get(key)
+    if found is None:
+        found = family_for(scope, period, indicator, peers)
+        django_cache.set(key, found, timeout=3600)
+    return found
 
 
 def _notes(with_data: int, partnerships: int, peers_held: int, peers: int) -> list[str]:
