@@ -19,6 +19,7 @@ from django.core.management import CommandError, call_command
 from saferplaces.evidence.services import import_files
 from saferplaces.insight.boundaries import lsoa_shapes
 from saferplaces.insight.geography import lsoa_population, lsoa_to_district
+from tests.conftest import SHARED_DATA
 
 pytestmark = pytest.mark.django_db
 
@@ -273,3 +274,33 @@ def test_a_part_year_is_said_and_left_out_of_the_patterns(demo: None, samples: P
         for n in found["summary"]["notes"]
     )
     assert {r["pattern"] for r in found["lsoas"]} == {"no-pattern"}
+
+
+DWELLINGS = SHARED_DATA / "fire" / "lfb_dwelling_fires_2009_2024.csv.gz"
+
+
+@pytest.mark.skipif(not DWELLINGS.is_file(), reason=f"{DWELLINGS} is absent")
+def test_limitations_name_police_uk_only_when_its_data_is_counted(db: None) -> None:
+    """Given only London Fire Brigade dwelling fires (coordinates, no LSOA), When Tower
+    Hamlets' hot spots and density are asked, Then Gi* is refused because no incident has
+    an LSOA (not run on rates of 0), and the limits speak of the source's own locations,
+    not of police.uk's anonymised map points."""
+    from saferplaces.evidence.hotspots import OWN_LOCATIONS, density_for, hotspots
+    from saferplaces.evidence.scope import resolve_place
+    from saferplaces.insight.imports import shipped_mapping
+    from saferplaces.insight.indicators import Indicator
+    from saferplaces.insight.periods import calendar_year
+    from saferplaces.partnership.geography import load_geography
+
+    load_geography(force_areas=["E23000001"])
+    import_files("incidents", [DWELLINGS], mapping=shipped_mapping("lfb_dwelling_fires"))
+    scope = resolve_place("Tower Hamlets")
+    fires = Indicator(
+        "dwelling-fires", "Dwelling fires", "fires", {"categories": ("dwelling-fire",)}
+    )
+    report = hotspots(scope, calendar_year(2019), fires, permutations=99)
+    assert report.latest.result is None  # this file gives coordinates, not LSOAs:
+    assert "recorded with an LSOA" in (report.latest.refusal or "")  # said, never all 0
+    assert report.limitations[0] == OWN_LOCATIONS
+    assert not any("police.uk" in t for t in report.limitations)
+    assert "anonymised" not in density_for(scope, calendar_year(2019), fires).limitation

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from saferplaces.evidence.figures import indicator_set
 from saferplaces.evidence.performance import figures_key, summary_for
 from saferplaces.evidence.scope import PlaceScope, scope_for
-from saferplaces.evidence.sources import SourceNote, sources_for
+from saferplaces.evidence.sources import POLICE_UK, SourceNote, sources_for
 from saferplaces.evidence.store import incident_store
 from saferplaces.insight.boundaries import lsoa_shapes
 from saferplaces.insight.breakdowns import LsoaFigure, by_lsoa
@@ -299,6 +299,11 @@ def hotspot_year(
     refusal: str | None = None
     if result.count is None:
         refusal = f"No data for {scope.name} in {period}"
+    elif result.count and not any(f.count for f in figures):
+        refusal = (
+            f"None of the {result.count:,} incidents is recorded with an LSOA, so there is "
+            "no LSOA rate to test (the density surface uses their coordinates)"
+        )
     else:
         try:
             gi = gi_star(rates, neighbours, permutations=permutations, seed=seed, weights=weights)
@@ -355,6 +360,7 @@ def hotspots(
         notes.append("Years without a full result are left out of the patterns, not read as cold.")
     if latest.result is not None and (floor := latest.result.resolution_note()):
         notes.append(floor)
+    sources = sources_for(scope, period)
     return HotspotReport(
         scope.name,
         ind,
@@ -363,9 +369,30 @@ def hotspots(
         weights,
         permutations,
         seed,
-        sources_for(scope, period),
+        sources,
+        limitations=limitations_for(sources),
         notes=notes,
     )
+
+
+OWN_LOCATIONS = (
+    "Locations are as the source records them (some sources round them to a grid or to "
+    "a street): this map shows areas, not addresses."
+)
+
+
+OWN_DENSITY_LIMITATION = (
+    "The density surface spreads each mapped point over the bandwidth: it shows where "
+    "incidents were recorded, as precisely as the source records them, not exact addresses."
+)
+
+
+def limitations_for(sources: list[SourceNote]) -> tuple[str, ...]:
+    """The limits of a hot spot view; police.uk's anonymised map points only when police.uk
+    data is counted."""
+    if any(n.source == POLICE_UK for n in sources):
+        return LIMITATIONS
+    return (OWN_LOCATIONS, *LIMITATIONS[1:])
 
 
 def place_hotspots(
@@ -432,4 +459,6 @@ def density_for(
     )
     surface = density_surface(rows["lon"], rows["lat"], bandwidth=bandwidth, bounds=bounds)
     note = f"{ind.name}, {period}: {surface.describe()}"
-    return DensityView(surface, note)
+    if any(n.source == POLICE_UK for n in sources_for(scope, period)):
+        return DensityView(surface, note)
+    return DensityView(surface, note, OWN_DENSITY_LIMITATION)
