@@ -99,6 +99,8 @@ DEATH_REVIEW_NAME = env_str("SAFERPLACES_DEATH_REVIEW_NAME", "Domestic Homicide 
 # reads them and refuses a value it cannot read, naming the variable.
 SEASONS_FRESHERS_WEEKS = env_list("SAFERPLACES_FRESHERS_WEEKS", [])
 SEASONS_WINDOWS = env_list("SAFERPLACES_SEASON_WINDOWS", [])
+# The density surface's bandwidth in metres (the Gaussian kernel's standard deviation).
+DENSITY_BANDWIDTH_M = env_int("SAFERPLACES_DENSITY_BANDWIDTH_M", 250, minimum=10)
 SEASONS_DIWALI_DATES = env_list("SAFERPLACES_DIWALI_DATES", [])
 
 # Uploads (the import page) are never trusted: a request larger than UPLOAD_MAX_MB (all

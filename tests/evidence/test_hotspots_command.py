@@ -166,6 +166,15 @@ def test_density_counts_the_mapped_points(imported: Path) -> None:
     assert "anonymised" in density["limitation"]
 
 
+def test_density_bandwidth_is_a_setting(imported: Path, settings: Any) -> None:
+    """Given SAFERPLACES_DENSITY_BANDWIDTH_M set to 400, the surface uses 400 m unless
+    --bandwidth says otherwise."""
+    settings.DENSITY_BANDWIDTH_M = 400
+    args = ("--place", "West Lancashire", "--year", "2014/15", "--density", "--permutations", "99")
+    assert _json(*args)["summary"]["density"]["bandwidth_m"] == 400.0
+    assert _json(*args, "--bandwidth", "150")["summary"]["density"]["bandwidth_m"] == 150.0
+
+
 def test_csv_and_table(imported: Path) -> None:
     """CSV has a header and one line per LSOA; the table names classes, what it
     cannot say and the source."""

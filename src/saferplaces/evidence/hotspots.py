@@ -431,11 +431,14 @@ def density_for(
     period: Period,
     indicator: Indicator | None = None,
     *,
-    bandwidth: Bandwidth = DEFAULT_BANDWIDTH_M,
+    bandwidth: Bandwidth | None = None,
 ) -> DensityView:
     """The density surface of the place's mapped incidents in the period, over the
-    extent of its districts with data. Raises DensityError when there are too few."""
+    extent of its districts with data, with the bandwidth given or the setting
+    ``SAFERPLACES_DENSITY_BANDWIDTH_M``. Raises DensityError when there are too few."""
     ind = indicator or indicator_set()[0]
+    if bandwidth is None:
+        bandwidth = float(getattr(settings, "DENSITY_BANDWIDTH_M", DEFAULT_BANDWIDTH_M))
     result = summary_for(scope, period, ind)
     if result.count is None:
         raise DensityError(f"No data for {scope.name} in {period}")

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from saferplaces.evidence.arguments import add_place_and_period, place_and_period
 from saferplaces.evidence.hotspots import HotspotReport, density_for, find_indicator, hotspots
-from saferplaces.insight.density import DEFAULT_BANDWIDTH_M, DensityError
+from saferplaces.insight.density import DensityError
 from saferplaces.insight.hotspots import (
     DEFAULT_PERMUTATIONS,
     DEFAULT_SEED,
@@ -78,8 +78,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--bandwidth",
-            default=str(int(DEFAULT_BANDWIDTH_M)),
-            help="density bandwidth in metres, or 'scott' (Scott's rule)",
+            default=None,
+            help="density bandwidth in metres, or 'scott' (Scott's rule); default "
+            "SAFERPLACES_DENSITY_BANDWIDTH_M (250)",
         )
         parser.add_argument("--format", choices=["json", "table", "csv"], default="table")
 
@@ -123,9 +124,13 @@ class Command(BaseCommand):
         else:
             self._table(report, summary, rows)
 
-    def _density(self, scope: Any, period: Any, indicator: Any, bandwidth: str) -> dict[str, Any]:
+    def _density(
+        self, scope: Any, period: Any, indicator: Any, bandwidth: str | None
+    ) -> dict[str, Any]:
         try:
-            band: float | str = "scott" if bandwidth == "scott" else float(bandwidth)
+            band: float | str | None = (
+                None if bandwidth is None else "scott" if bandwidth == "scott" else float(bandwidth)
+            )
         except ValueError:
             raise CommandError("--bandwidth is metres or 'scott'") from None
         try:
