@@ -15,14 +15,13 @@ from django.utils import timezone
 from saferplaces.api.models import ApiToken
 from saferplaces.partnership.demo.loader import DEMO_PASSWORD
 from tests.browser import axe
-from tests.browser.conftest import browser, page  # noqa: F401 - the browser tests' fixtures
 from tests.browser.signin import two_factor_if_asked
 from tests.browser.test_csp import WATCH_VIOLATIONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _sign_in(page: Any, base: str, username: str) -> None:  # noqa: F811
+def _sign_in(page: Any, base: str, username: str) -> None:
     page.goto(f"{base}/sign-in/")
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
@@ -30,7 +29,7 @@ def _sign_in(page: Any, base: str, username: str) -> None:  # noqa: F811
     two_factor_if_asked(page, username)
 
 
-def test_docs_and_token_pages_under_the_policy(page: Any, live_server: Any, settings: Any) -> None:  # noqa: F811
+def test_docs_and_token_pages_under_the_policy(page: Any, live_server: Any, settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("load_demo", stdout=io.StringIO())
     console: list[str] = []
