@@ -12,6 +12,7 @@ import sys
 OUR_COMMANDS = {
     "demo": "set up the data directory, load the demo partnership and serve it",
     "serve": "run the web server (and the background worker) on 127.0.0.1:8000",
+    "worker": "run the background task worker (recovers tasks a stopped worker left running)",
     "load_demo": "load (or refresh) the demo partnership without serving",
     "geography": "load the reference geography of England and Wales (every place, idempotent)",
     "partnership": 'set up any CSP: partnership create --csp "NAME" [--admin USERNAME]',
