@@ -81,6 +81,24 @@ def test_indicators_equal_the_cli(client: Client, period: str) -> None:
         assert first["previous_count"] is None and first["reason"]
 
 
+def test_indicators_are_recomputed_when_an_import_lands(
+    client: Client, settings: Any, tmp_path: Path
+) -> None:
+    """Given 2014/15 asked (and cached) while the year before is not held, when the
+    2013/14 months land, then the next answer compares with them: the cache is not stale."""
+    settings.INCIDENT_STORE_DIR = tmp_path / "incidents"
+    store = IncidentStore(settings.INCIDENT_STORE_DIR)
+    files = sorted(SAMPLES.glob("*.csv.gz"))
+    import_police_uk(store, files[12:])  # April 2014 onwards
+    url = f"/api/places/{PLACE}/indicators/?period=2014/15"
+    before = client.get(url).json()["indicators"][0]
+    import_police_uk(store, files[:12])  # April 2013 to March 2014
+    after = client.get(url).json()["indicators"][0]
+    assert before["count"] is not None and before["previous_count"] is None
+    assert after["previous_count"] is not None
+    assert after == cli("indicators", "--place", "West Lancashire", "--period", "2014/15")[0]
+
+
 def test_custom_range_and_bad_periods(client: Client) -> None:
     got = client.get(f"/api/places/{PLACE}/indicators/?from=2014-04&to=2014-09").json()
     want = cli("indicators", "--place", "West Lancashire", "--from", "2014-04", "--to", "2014-09")

@@ -21,12 +21,12 @@ from rest_framework.response import Response
 
 from saferplaces.api.common import ERRORS, PERIOD_PARAMETERS, period_of
 from saferplaces.evidence.families import FamilyError, indicator_named, place_family
-from saferplaces.evidence.figures import latest_month, months_held, store_holds, summary
+from saferplaces.evidence.figures import latest_month, months_held, store_holds
 from saferplaces.evidence.hotspots import find_indicator, place_hotspots
 from saferplaces.evidence.near_repeat import near_repeats
+from saferplaces.evidence.performance import indicator_summary
 from saferplaces.evidence.scope import PlaceScope, ScopeError, scope_for
 from saferplaces.evidence.seasons import seasons
-from saferplaces.evidence.sources import sources_for
 from saferplaces.insight.hotspots import HotspotError
 from saferplaces.insight.near_repeat import NearRepeatRefused
 from saferplaces.insight.periods import Period
@@ -246,12 +246,14 @@ class PlaceViewSet(viewsets.ReadOnlyModelViewSet[Place]):
     def indicators(self, request: Request, slug: str) -> Response:
         """Every indicator for the place in the period, compared with the year before
         (the figures and guardrails of `saferplaces indicators --format json`)."""
-        scope = _scope(self.get_object())
+        place = self.get_object()
+        scope = _scope(place)
         period = _held_period(request)
-        results = [r.as_dict() for r in summary(scope, period)]
+        figures = indicator_summary(place, period)
+        results = [r.as_dict() for r in figures.results]
         notes = [
             {"source": n.source, "name": n.name, "sentence": n.sentence, "caveat": n.caveat}
-            for n in sources_for(scope, period)
+            for n in figures.sources
         ]
         body = {"place": scope.name, "period": period.label,
                 "previous_period": period.previous().label, "indicators": results,

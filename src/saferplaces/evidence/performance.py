@@ -124,6 +124,29 @@ def performance(place: Place, period: Period) -> Performance:
     return found
 
 
+@dataclass(frozen=True)
+class IndicatorSummary:
+    """Every indicator of a place in a period with the notes on where they come from."""
+
+    results: list[IndicatorResult]
+    sources: list[SourceNote]
+
+
+def indicator_summary(place: Place, period: Period) -> IndicatorSummary:
+    """The indicators of `place` in `period` (as `saferplaces indicators`), cached until
+    an import lands or the indicators change; the dashboard's figures when it has them."""
+    shown: Performance | None = cache.get(figures_key("performance", place, period))
+    if shown is not None:
+        return IndicatorSummary(results=shown.results, sources=shown.sources)
+    key = figures_key("indicator-summary", place, period)
+    found: IndicatorSummary | None = cache.get(key)
+    if found is None:
+        scope = scope_for(place)
+        found = IndicatorSummary(summary(scope, period), sources_for(scope, period))
+        cache.set(key, found, timeout=3600)
+    return found
+
+
 def compute_performance(scope: PlaceScope, period: Period) -> Performance:
     store = incident_store()
     indicators = indicator_set()
