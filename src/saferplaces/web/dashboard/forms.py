@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
+from django.http import HttpRequest
 
+from saferplaces.evidence.figures import latest_month, months_held
 from saferplaces.evidence.periods import PeriodAfterData, default_period, period_from
+from saferplaces.evidence.scope import PlaceScope
+from saferplaces.evidence.store import incident_store
 from saferplaces.govuk import GovukFormMixin
 from saferplaces.insight.periods import (
     Period,
@@ -153,6 +157,36 @@ class PeriodForm(GovukFormMixin, forms.Form):
             return
         params = {"period": CUSTOM, **months}
         self.selection = Selection(period, params, "custom")
+
+
+F = TypeVar("F", bound=PeriodForm)
+
+
+def bind_period_form(
+    form_class: type[F],
+    request: HttpRequest,
+    scope: PlaceScope | None,
+    defaults: dict[str, str] | None = None,
+    **kwargs: Any,
+) -> F:
+    """A period form (`form_class`, given `kwargs`) bound to the query, or to nothing
+    asked: the place's latest complete period; `defaults` fill the fields left empty.
+    Bound again so the select shows the period actually shown."""
+    months = months_held(scope) if scope is not None else []
+    if not months:  # a place with no data: offer the periods the store holds
+        months = incident_store().months()
+    latest = latest_month()
+    fields = form_class.base_fields
+    data = {k: request.GET.get(k, "") for k in fields}
+    data.update({k: v for k, v in (defaults or {}).items() if not data[k].strip()})
+    asked = any(k in request.GET for k in fields)
+    bound = data if asked else {**(defaults or {}), "period": ""}
+    form = form_class(bound, months=months, latest=latest, **kwargs)
+    if form.is_valid() and form.selection is not None and not data["period"].strip():
+        shown = CUSTOM if form.selection.kind == "custom" else form.selection.params["period"]
+        form = form_class({**data, "period": shown}, months=months, latest=latest, **kwargs)
+        form.is_valid()
+    return form
 
 
 def _named(text: str, period: Period) -> Selection:

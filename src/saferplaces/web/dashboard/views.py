@@ -17,14 +17,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from saferplaces.evidence.figures import latest_month, months_held
 from saferplaces.evidence.scope import PlaceScope, ScopeError, scope_for
-from saferplaces.evidence.store import incident_store
 from saferplaces.insight.stats import MINIMUM_TOTAL
 from saferplaces.partnership.models import Place
 from saferplaces.spreadsheet import safe_row
 from saferplaces.web.dashboard.build import dashboard_for
-from saferplaces.web.dashboard.forms import PeriodForm, Selection
+from saferplaces.web.dashboard.forms import PeriodForm, Selection, bind_period_form
 from saferplaces.web.dashboard.maps import ATTRIBUTION, UnknownDistrictError, gzipped, map_file
 from saferplaces.web.dashboard.priorities import plan_progress
 
@@ -33,23 +31,6 @@ TEMPLATE = "web/dashboard/dashboard.html"
 
 def _place(slug: str) -> Place:
     return get_object_or_404(Place.objects.select_related("parent"), slug=slug)
-
-
-def _form(request: HttpRequest, scope: PlaceScope | None) -> PeriodForm:
-    """The period form, bound to the query (or to nothing: the place's latest complete
-    period), with the select showing the period actually shown."""
-    months = months_held(scope) if scope is not None else []
-    if not months:  # a place with no data: offer the periods the store holds
-        months = incident_store().months()
-    latest = latest_month()
-    asked = any(k in request.GET for k in PeriodForm.base_fields)
-    data: dict[str, str] = {k: request.GET.get(k, "") for k in PeriodForm.base_fields}
-    form = PeriodForm(data if asked else {"period": ""}, months=months, latest=latest)
-    if form.is_valid() and form.selection is not None and not data["period"].strip():
-        shown = "custom" if form.selection.kind == "custom" else form.selection.params["period"]
-        form = PeriodForm({**data, "period": shown}, months=months, latest=latest)
-        form.is_valid()
-    return form
 
 
 def _url(name: str, place: Place, fallback: str) -> str:
@@ -73,7 +54,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     `period=custom&from_month=2014-01&to_month=2014-10`)."""
     place = _place(slug)
     scope, scope_error = _scope(place)
-    form = _form(request, scope)
+    form = bind_period_form(PeriodForm, request, scope)
     context: dict[str, Any] = {
         "place": place,
         "ancestors": [*place.ancestors(), place],
@@ -136,7 +117,7 @@ def dashboard_csv(request: HttpRequest, slug: str, what: str) -> HttpResponse:
         return HttpResponse(
             f"{scope_error}\n", status=400, content_type="text/plain; charset=utf-8"
         )
-    form = _form(request, scope)
+    form = bind_period_form(PeriodForm, request, scope)
     if form.errors or form.selection is None:
         messages = [str(e) for errs in form.errors.values() for e in errs]
         text = "; ".join(messages) or "No incident data is held yet"

@@ -24,12 +24,11 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from saferplaces.evidence.figures import indicator_set, latest_month, months_held
+from saferplaces.evidence.figures import indicator_set
 from saferplaces.evidence.harm_map import HarmMap, LsoaHarm, place_harm_map
 from saferplaces.evidence.hotspots import HotspotReport, density_for, find_indicator, place_hotspots
 from saferplaces.evidence.performance import figures_key
 from saferplaces.evidence.scope import PlaceScope
-from saferplaces.evidence.store import incident_store
 from saferplaces.insight.density import DensityError
 from saferplaces.insight.harm import HarmWeights
 from saferplaces.insight.indicators import Indicator, category_indicators
@@ -37,7 +36,7 @@ from saferplaces.insight.periods import Period
 from saferplaces.partnership.models import Place
 from saferplaces.spreadsheet import safe_row
 from saferplaces.strategy.harm_weights import active_harm_weights
-from saferplaces.web.dashboard.forms import PeriodForm, Selection
+from saferplaces.web.dashboard.forms import PeriodForm, Selection, bind_period_form
 from saferplaces.web.dashboard.maps import ATTRIBUTION
 from saferplaces.web.where.common import base_context, place_for, scope_of
 
@@ -106,27 +105,6 @@ def indicator_choices() -> list[tuple[str, Any]]:
                 taken.add(c.slug)
                 cats.append((c.slug, c.name))
     return [("Indicators", own), ("Police.uk categories", sorted(cats, key=lambda c: c[1]))]
-
-
-FORM_FIELDS = ("period", "from_month", "to_month")
-EXTRA_FIELDS = ("indicator", "years", "layer")
-
-
-def form_for(request: HttpRequest, scope: PlaceScope | None) -> HotspotForm:
-    """The form bound to the query, the period defaulting as on the dashboard (the
-    place's latest complete financial year), the select showing the period shown."""
-    months = months_held(scope) if scope is not None else []
-    if not months:
-        months = incident_store().months()
-    latest = latest_month()
-    data = {k: request.GET.get(k, "") for k in (*FORM_FIELDS, *EXTRA_FIELDS)}
-    form = HotspotForm(data, months=months, latest=latest)
-    if form.is_valid() and form.selection is not None and not data["period"].strip():
-        sel = form.selection
-        shown = "custom" if sel.kind == "custom" else sel.params["period"]
-        form = HotspotForm({**data, "period": shown}, months=months, latest=latest)
-        form.is_valid()
-    return form
 
 
 @dataclass(frozen=True)
@@ -324,7 +302,7 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     `&download=csv` gives the layer's table as CSV."""
     place = place_for(slug)
     scope, scope_error = scope_of(place)
-    form = form_for(request, scope)
+    form = bind_period_form(HotspotForm, request, scope)
     context: dict[str, Any] = {**base_context(place, "where_hotspots"), "form": form}
     if form.errors:
         return render(request, TEMPLATE, context, status=400)
