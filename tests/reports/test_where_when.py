@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from openpyxl import load_workbook
 
 from saferplaces.evidence import families
@@ -160,6 +161,7 @@ def test_a_part_that_fails_becomes_a_sentence(
     target = "family_for" if isinstance(error, families.FamilyError) else "place_hotspots"
     owner = families if target == "family_for" else where_when
     monkeypatch.setattr(owner, target, refuse)
+    cache.clear()  # the family is cached (place_family): make the pack ask again
     title = "Compared with whom" if target == "family_for" else "Hot spots"
     sentence = f"{title} cannot be given here: {error}."
     scope, period = resolve_place(PLACE), parse_period(PERIOD)

@@ -264,7 +264,7 @@ def family_part(scope: PlaceScope, period: Period, indicator: Any) -> Part:
     """The partnership beside its most similar partnerships: distance, rate, band; the
     rank with its interval; and, when few partnerships hold data, why there are no
     bands."""
-    fam = families.family_for(scope, period, indicator)
+    fam = families.place_family(scope, period, indicator)
     lead = []
     rate = fam.family_rate_per_1000
     lead.append(

@@ -4,8 +4,8 @@ the funnel limits; the family's pooled rate; the rank with its interval; a funne
 every partnership this installation holds data for; harm per 1,000 when harm weights are
 loaded; the method and the sources.
 
-The figures come from :func:`saferplaces.evidence.families.family_for` (cached here until
-the store changes). Honest numbers: the reference ("national") rate is pooled only over
+The figures come from :func:`saferplaces.evidence.families.place_family` (cached there
+until the store changes). Honest numbers: the reference ("national") rate is pooled only over
 the partnerships the store holds data for, and the page says how many of how many; with
 fewer than ``MINIMUM_FOR_FUNNEL`` of them the evidence layer gives no reference rate and
 no bands, and the page draws no funnel and says why. A peer without data is "No data"
@@ -20,7 +20,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -33,22 +32,19 @@ from saferplaces.evidence.families import (
     Family,
     FamilyError,
     Member,
-    family_for,
     indicator_named,
+    place_family,
 )
 from saferplaces.evidence.family_harm import FamilyHarm, MemberHarm, family_harm
-from saferplaces.evidence.figures import indicator_set, latest_month, months_held
-from saferplaces.evidence.performance import figures_key
+from saferplaces.evidence.figures import indicator_set
 from saferplaces.evidence.scope import PlaceScope
-from saferplaces.evidence.store import incident_store
 from saferplaces.insight import families as fam
 from saferplaces.insight.indicators import Indicator
 from saferplaces.insight.periods import Period
-from saferplaces.partnership.models import Place
 from saferplaces.reports.charts import BLUE, CONFIG, DARK_BLUE, GREY, INK, RED, Chart
 from saferplaces.strategy.harm_weights import active_harm_weights
 from saferplaces.web.dashboard.build import Column, Table
-from saferplaces.web.dashboard.forms import PeriodForm
+from saferplaces.web.dashboard.forms import PeriodForm, bind_period_form
 from saferplaces.web.where.common import base_context, place_for, scope_of
 
 TEMPLATE = "web/where/family.html"
@@ -86,28 +82,6 @@ class FamilyForm(PeriodForm):
         except FamilyError:
             self.add_error("indicator", f"Choose an indicator from the list: {slug!r} is not one")
         return data
-
-
-def family_form(request: HttpRequest, scope: PlaceScope | None) -> FamilyForm:
-    """The form bound to the query (or to nothing: the place's latest complete period),
-    the select showing the period actually shown (as the dashboard's)."""
-    months = months_held(scope) if scope is not None else []
-    if not months:
-        months = incident_store().months()
-    latest, indicators = latest_month(), indicator_set()
-    asked = any(k in request.GET for k in FamilyForm.base_fields)
-    data = {k: request.GET.get(k, "") for k in FamilyForm.base_fields}
-    if not data["indicator"].strip():
-        data["indicator"] = indicators[0].slug
-    bound = data if asked else {"period": "", "indicator": data["indicator"]}
-    form = FamilyForm(bound, months=months, latest=latest, indicators=indicators)
-    if form.is_valid() and form.selection is not None and not data["period"].strip():
-        sel = form.selection
-        shown = "custom" if sel.kind == "custom" else sel.params["period"]
-        form = FamilyForm({**data, "period": shown}, months=months, latest=latest,
-                          indicators=indicators)  # fmt: skip
-        form.is_valid()
-    return form
 
 
 # ---------------------------------------------------------------- the figures
@@ -153,15 +127,10 @@ def held_points(family: Family, period: Period) -> list[Point]:
     ]
 
 
-def answer_for(place: Place, scope: PlaceScope, period: Period, indicator: Indicator) -> Answer:
-    """The family and the funnel's points, cached until the store or indicators change."""
-    key = figures_key(f"family:{indicator.slug}:{fam.DEFAULT_PEERS}", place, period)
-    found: Answer | None = cache.get(key)
-    if found is None:
-        family = family_for(scope, period, indicator)
-        found = Answer(family, held_points(family, period))
-        cache.set(key, found, timeout=3600)
-    return found
+def answer_for(scope: PlaceScope, period: Period, indicator: Indicator) -> Answer:
+    """The family (cached by the evidence layer) and the funnel's points."""
+    family = place_family(scope, period, indicator)
+    return Answer(family, held_points(family, period))
 
 
 def z_scores() -> dict[str, dict[str, float]]:
@@ -480,7 +449,9 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     """`/places/<slug>/family/?period=2014/15&indicator=all-crime`."""
     place = place_for(slug)
     scope, scope_error = scope_of(place)
-    form = family_form(request, scope)
+    indicators = indicator_set()
+    form = bind_period_form(FamilyForm, request, scope, {"indicator": indicators[0].slug},
+                            indicators=indicators)  # fmt: skip
     context: dict[str, Any] = {
         **base_context(place, "where_family"),
         "form": form,
@@ -494,7 +465,7 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     if selection is None or indicator is None:
         return render(request, TEMPLATE, {**context, "nothing_held": True})
     try:
-        answer = answer_for(place, scope, selection.period, indicator)
+        answer = answer_for(scope, selection.period, indicator)
     except FamilyError as e:
         return render(request, TEMPLATE, {**context, "refusal": str(e)})
     context.update(answer_context(answer, selection.period, indicator), selection=selection)
