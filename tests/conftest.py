@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.personas", "tests.places"]
+pytest_plugins = ["tests.personas", "tests.places", "tests.where"]
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("SAFERPLACES_SHARED_DATA", REPO.parent / "shared" / "data"))

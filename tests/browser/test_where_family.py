@@ -5,47 +5,26 @@ finds no serious or critical WCAG violation on the page, on the page without a f
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from saferplaces.evidence.services import import_files
 from saferplaces.partnership.demo.loader import demo_places
 from tests.browser import axe
-from tests.browser.signin import two_factor_if_asked
-from tests.conftest import SHARED_DATA
 from tests.places import SAMPLES
-
-LANCASHIRE = SHARED_DATA / "police_uk_street" / "lancashire"
-PASSWORD = "x-password-family-1"
-
-
-def _sign_in(page: Any, url: str) -> None:
-    get_user_model().objects.create_user("family-officer", password=PASSWORD)
-    page.goto(url)
-    assert "/sign-in/" in page.url
-    page.fill("#id_username", "family-officer")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    two_factor_if_asked(page, "family-officer")
-
-
-def _screenshot(page: Any, name: str) -> None:
-    if os.environ.get("SAFERPLACES_SCREENSHOTS"):
-        where = Path(os.environ["SAFERPLACES_SCREENSHOTS"])
-        page.screenshot(path=str(where.with_name(f"{where.stem}-{name}.png")), full_page=True)
-
-
-def _no_violations(page: Any, what: str) -> None:
-    found = axe.violations(page)
-    assert not found, axe.describe(what, found)
+from tests.where import (
+    LANCASHIRE,
+    make_officer,
+    needs_lancashire,
+    no_violations,
+    screenshot,
+    sign_in,
+)
 
 
 @pytest.mark.shared_data
-@pytest.mark.skipif(not LANCASHIRE.is_dir(), reason=f"{LANCASHIRE} is absent")
+@needs_lancashire
 @pytest.mark.django_db(transaction=True)
 def test_family_funnel_draws_and_passes_axe(page: Any, live_server: Any, settings: Any) -> None:
     """Given West Lancashire's samples and June 2021 for all Lancashire, When the officer
@@ -59,11 +38,12 @@ def test_family_funnel_draws_and_passes_axe(page: Any, live_server: Any, setting
     import_files("police-uk", [LANCASHIRE / "2021-06-lancashire-street.csv.gz"])
     axe.install(page, live_server.url)
     url = f"{live_server.url}/places/west-lancashire/family/"
-    _sign_in(page, f"{url}?period=2014/15")
+    make_officer()
+    sign_in(page, f"{url}?period=2014/15")
     page.wait_for_url("**/places/west-lancashire/family/**")
     assert "No funnel plot and no bands" in page.locator("[data-no-funnel]").inner_text()
     assert page.locator("#family-table tbody tr").count() == 16
-    _no_violations(page, "family without a funnel")
+    no_violations(page, "family without a funnel")
 
     page.goto(f"{url}?period=custom&from_month=2021-06&to_month=2021-06")
     page.wait_for_selector("#family-funnel.sp-chart__canvas--drawn svg")
@@ -71,9 +51,9 @@ def test_family_funnel_draws_and_passes_axe(page: Any, live_server: Any, setting
     assert "Funnel plot:" in page.locator("#family-funnel-alt").inner_text()
     caption = "Every partnership with data, 2021-06 to 2021-06"
     assert page.get_by_role("table", name=caption).is_visible()
-    _screenshot(page, "family")
-    _no_violations(page, "family with its funnel")
+    screenshot(page, "family")
+    no_violations(page, "family with its funnel")
 
     page.goto(f"{url}?period=nonsense")
     assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
-    _no_violations(page, "family, a period that is not one")
+    no_violations(page, "family, a period that is not one")

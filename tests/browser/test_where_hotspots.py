@@ -15,8 +15,8 @@ from django.core.management import call_command
 from saferplaces.partnership.demo.loader import DEMO_PASSWORD
 from saferplaces.strategy.harm_weights import upload_harm_weights
 from tests.browser import axe
-from tests.browser.signin import two_factor_if_asked
 from tests.places import SAMPLES
+from tests.where import no_violations, sign_in
 
 CSS = (
     "Offence code,Offence,Weight\n"
@@ -29,18 +29,9 @@ PATH = "/places/west-lancashire/hotspots/"
 
 
 def _sign_in(page: Any, live_server: Any) -> None:
-    page.goto(f"{live_server.url}{PATH}")
-    assert "/sign-in/" in page.url  # anonymous: sent to sign in first
-    page.fill("#id_username", "officer")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    two_factor_if_asked(page, "officer")
+    """Sign in as the demo's officer, sent to sign in first from the hot spots page."""
+    sign_in(page, f"{live_server.url}{PATH}", "officer", DEMO_PASSWORD)
     page.wait_for_url(f"**{PATH}")
-
-
-def _no_violations(page: Any, what: str) -> None:
-    found = axe.violations(page)
-    assert not found, axe.describe(what, found)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -72,7 +63,7 @@ def test_the_map_draws_each_layer_with_its_legend_and_passes_axe(
     assert page.locator(".leaflet-tooltip").inner_text().startswith("West Lancashire ")
     if os.environ.get("SAFERPLACES_SCREENSHOTS"):
         page.screenshot(path=os.environ["SAFERPLACES_SCREENSHOTS"], full_page=True)
-    _no_violations(page, "hot spots")
+    no_violations(page, "hot spots")
 
     # density: the bands as filled polygons beneath the LSOA outlines
     page.select_option("#id_layer", "density")
@@ -84,7 +75,7 @@ def test_the_map_draws_each_layer_with_its_legend_and_passes_axe(
     assert page.locator("#where-map path").count() >= 73 + bands
     assert page.locator('#where-map path[fill="none"]').count() >= 73
     assert page.locator('[data-testid="legend"] li').count() == bands
-    _no_violations(page, "density")
+    no_violations(page, "density")
 
     # harm
     page.select_option("#id_layer", "harm")
@@ -95,7 +86,7 @@ def test_the_map_draws_each_layer_with_its_legend_and_passes_axe(
     assert page.locator('[data-testid="legend"] li').count() >= 2
     page.locator("#where-map path.leaflet-interactive").first.hover(force=True)
     assert "per 1,000 residents" in page.locator(".leaflet-tooltip").inner_text()
-    _no_violations(page, "harm")
+    no_violations(page, "harm")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 from pathlib import Path
@@ -15,7 +14,7 @@ from scipy.stats import poisson
 from saferplaces.evidence.services import import_files
 from saferplaces.insight import families as fam
 from saferplaces.insight.geography import lsoa_to_district
-from tests.conftest import SHARED_DATA
+from tests.where import FY_2014, LANCASHIRE, WEST_LANCS, needs_lancashire, police_crimes
 
 pytestmark = pytest.mark.django_db
 
@@ -28,19 +27,9 @@ def _run(*args: str) -> str:
 
 def _crimes_2014_15(samples: Path) -> int:
     """All crime in West Lancashire in 2014/15, counted with the csv module alone."""
-    months = {f"2014-{m:02d}" for m in range(4, 13)} | {f"2015-{m:02d}" for m in range(1, 4)}
-    lookup, seen, crimes = lsoa_to_district(), set(), 0
-    for f in sorted(samples.glob("*.csv.gz")):
-        with gzip.open(f, "rt", encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                if row["Month"] not in months or lookup.get(row["LSOA code"]) != "E07000127":
-                    continue
-                if row["Crime type"] == "Anti-social behaviour":
-                    continue
-                if row["Crime ID"] not in seen or not row["Crime ID"]:
-                    seen.add(row["Crime ID"])
-                    crimes += 1
-    return crimes
+    lookup = lsoa_to_district()
+    crimes = police_crimes(sorted(samples.glob("*.csv.gz")), FY_2014)
+    return sum(1 for row in crimes if lookup.get(row["LSOA code"]) == WEST_LANCS)
 
 
 def test_json_family_with_peers_as_no_data(demo: None, samples: Path) -> None:
@@ -94,10 +83,7 @@ def test_table_and_csv_and_errors(demo: None, samples: Path) -> None:
         _run("--place", "West Lancashire", "--period", "2014/15", "--indicator", "nope")
 
 
-LANCASHIRE = SHARED_DATA / "police_uk_street" / "lancashire"
-
-
-@pytest.mark.skipif(not LANCASHIRE.is_dir(), reason=f"{LANCASHIRE} is absent")
+@needs_lancashire
 def test_bands_and_rank_once_enough_partnerships_hold_data(demo: None) -> None:
     """Given one month of every Lancashire partnership (at least 10 with data), When a
     family is asked, Then the reference rate is pooled over them, each member with data

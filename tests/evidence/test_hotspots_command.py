@@ -3,8 +3,6 @@ against LSOA counts made with the csv module and esda run directly."""
 
 from __future__ import annotations
 
-import csv
-import gzip
 import io
 import json
 import warnings
@@ -19,12 +17,11 @@ from django.core.management import CommandError, call_command
 from saferplaces.evidence.services import import_files
 from saferplaces.insight.boundaries import lsoa_shapes
 from saferplaces.insight.geography import lsoa_population, lsoa_to_district
-from tests.conftest import SHARED_DATA
+from tests.where import DWELLINGS, FY_2014, WEST_LANCS, police_crimes
 
 pytestmark = pytest.mark.django_db
 
-WEST_LANCS, CHORLEY = "E07000127", "E07000118"
-FY_2014 = {f"2014-{m:02d}" for m in range(4, 13)} | {f"2015-{m:02d}" for m in (1, 2, 3)}
+CHORLEY = "E07000118"
 
 
 def _run(*args: str) -> str:
@@ -41,23 +38,12 @@ def _json(*args: str) -> dict[str, Any]:
 def _counts(samples: Path, months: set[str], crime_type: str | None = None) -> Counter[str]:
     """Crimes (not ASB) per West Lancashire LSOA, each Crime ID once, with csv alone."""
     lookup = lsoa_to_district()
-    seen: set[str] = set()
-    out: Counter[str] = Counter()
-    for f in sorted(samples.glob("*.csv.gz")):
-        with gzip.open(f, "rt", encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                code = row["LSOA code"]
-                if row["Month"] not in months or lookup.get(code) != WEST_LANCS:
-                    continue
-                if row["Crime type"] == "Anti-social behaviour":
-                    continue
-                if crime_type and row["Crime type"] != crime_type:
-                    continue
-                if row["Crime ID"] in seen:
-                    continue
-                seen.add(row["Crime ID"])
-                out[code] += 1
-    return out
+    return Counter(
+        row["LSOA code"]
+        for row in police_crimes(sorted(samples.glob("*.csv.gz")), months)
+        if lookup.get(row["LSOA code"]) == WEST_LANCS
+        and (not crime_type or row["Crime type"] == crime_type)
+    )
 
 
 @pytest.fixture
@@ -283,9 +269,6 @@ def test_a_part_year_is_said_and_left_out_of_the_patterns(demo: None, samples: P
         for n in found["summary"]["notes"]
     )
     assert {r["pattern"] for r in found["lsoas"]} == {"no-pattern"}
-
-
-DWELLINGS = SHARED_DATA / "fire" / "lfb_dwelling_fires_2009_2024.csv.gz"
 
 
 @pytest.mark.skipif(not DWELLINGS.is_file(), reason=f"{DWELLINGS} is absent")

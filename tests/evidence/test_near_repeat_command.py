@@ -7,25 +7,16 @@ from __future__ import annotations
 import io
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from saferplaces.evidence.services import import_files
-from saferplaces.insight.imports import shipped_mapping
-from saferplaces.partnership.geography import load_geography
-from tests.conftest import SHARED_DATA
+from saferplaces.partnership.models import Place
 from tests.insight.test_near_repeat import TOWER_HAMLETS, brute_force, dwelling_fires
+from tests.where import import_west_lancashire_autumn_2013, needs_fire
 
 pytestmark = pytest.mark.django_db
-
-FIRE = SHARED_DATA / "fire"
-EVENTS = FIRE / "lfb_fire_incidents_event_periods_2009_2024.csv.gz"
-DWELLINGS = FIRE / "lfb_dwelling_fires_2009_2024.csv.gz"
-SAMPLES = Path(__file__).resolve().parents[2] / "src/saferplaces/insight/samples/police_uk"
-needs_fire = pytest.mark.skipif(not FIRE.is_dir(), reason=f"{FIRE} is absent")
 
 
 def near_repeat(*args: str) -> Any:
@@ -35,16 +26,9 @@ def near_repeat(*args: str) -> Any:
     return json.loads(text) if "json" in args else text
 
 
-@pytest.fixture
-def london_fires() -> None:
-    load_geography(force_areas=["E23000001"])
-    import_files("incidents", [EVENTS], mapping=shipped_mapping("lfb_fire_event_periods"))
-    import_files("incidents", [DWELLINGS], mapping=shipped_mapping("lfb_dwelling_fires"))
-
-
 @pytest.mark.shared_data
 @needs_fire
-def test_cells_equal_brute_force_over_the_raw_file(london_fires: None) -> None:
+def test_cells_equal_brute_force_over_the_raw_file(london_fires: Place) -> None:
     """Given the LFB files imported, When near repeats of dwelling fires in Tower Hamlets
     in 2019 are asked, Then the dwelling-fires file is tested (not added to the festival
     days file), every cell's observed pairs equal the raw file's pairs counted one by one
@@ -75,7 +59,7 @@ def test_cells_equal_brute_force_over_the_raw_file(london_fires: None) -> None:
 
 @pytest.mark.shared_data
 @needs_fire
-def test_seeded_p_values_repeat_and_the_table_reads(london_fires: None) -> None:
+def test_seeded_p_values_repeat_and_the_table_reads(london_fires: Place) -> None:
     """Given the same seed, Then the expected counts and p-values repeat exactly; another
     seed gives other expected counts; the table shows every label, the reading, the
     method and the source."""
@@ -96,7 +80,7 @@ def test_seeded_p_values_repeat_and_the_table_reads(london_fires: None) -> None:
 
 @pytest.mark.shared_data
 @needs_fire
-def test_other_bands_and_an_empty_period(london_fires: None) -> None:
+def test_other_bands_and_an_empty_period(london_fires: Place) -> None:
     """Given 200 m and 14-day bands, Then the labels follow them; Given a period with no
     dwelling fire held, Then the command refuses and says the test needs two."""
     answer = near_repeat("--place", "Tower Hamlets", "--category", "dwelling-fire",
@@ -117,9 +101,7 @@ def test_police_uk_months_are_refused_with_the_reason() -> None:
     """Given police.uk months for West Lancashire, When near repeats of burglary are
     asked, Then the command refuses: police.uk records only the month of each crime, so
     the days between two cannot be measured, and it says what the test needs."""
-    load_geography(force_areas=["E23000003"])
-    files = sorted((SAMPLES / "west_lancashire").glob("2013-1[01]-*.csv.gz"))
-    import_files("police-uk", files)
+    import_west_lancashire_autumn_2013()
     with pytest.raises(CommandError, match="records only the month of each crime") as err:
         near_repeat("--place", "West Lancashire", "--category", "burglary")
     assert "needs each incident's own date" in str(err.value)

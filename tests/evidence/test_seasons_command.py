@@ -4,11 +4,10 @@ here from the raw files with the standard library (csv, gzip, datetime)."""
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,33 +17,20 @@ from django.core.management import CommandError, call_command
 from saferplaces.evidence.scope import resolve_place
 from saferplaces.evidence.seasons import seasons as season_answer
 from saferplaces.evidence.services import import_files
-from saferplaces.insight.imports import shipped_mapping
 from saferplaces.partnership.geography import load_geography
-from tests.conftest import SHARED_DATA
+from saferplaces.partnership.models import Place
+from tests.where import (
+    TOWER_HAMLETS,
+    dwelling_days,
+    event_rows,
+    import_west_lancashire_autumn_2013,
+    needs_fire,
+    row_count,
+)
 
 pytestmark = pytest.mark.django_db
 
-FIRE = SHARED_DATA / "fire"
-EVENTS = FIRE / "lfb_fire_incidents_event_periods_2009_2024.csv.gz"
-DWELLINGS = FIRE / "lfb_dwelling_fires_2009_2024.csv.gz"
-SAMPLES = Path(__file__).resolve().parents[2] / "src/saferplaces/insight/samples/police_uk"
-TOWER_HAMLETS, HACKNEY = "E09000030", "E09000012"
-needs_fire = pytest.mark.skipif(not FIRE.is_dir(), reason=f"{FIRE} is absent")
-
-
-def event_rows() -> list[tuple[date, dict[str, str]]]:
-    """The festival-days file as (day, row), read with csv and datetime only."""
-    with gzip.open(EVENTS, "rt", encoding="utf-8", newline="") as fh:
-        return [
-            (datetime.strptime(f"{r['Year']} {r['Month']} {r['Day']}", "%Y %B %d").date(), r)
-            for r in csv.DictReader(fh)
-        ]
-
-
-def dwelling_days(borough: str) -> Counter[date]:
-    with gzip.open(DWELLINGS, "rt", encoding="utf-8", newline="") as fh:
-        return Counter(date.fromisoformat(r["date"]) for r in csv.DictReader(fh)
-                       if r["borough"] == borough)  # fmt: skip
+HACKNEY = "E09000012"
 
 
 def seasons(*args: str) -> tuple[Any, str]:
@@ -54,16 +40,9 @@ def seasons(*args: str) -> tuple[Any, str]:
     return (json.loads(text) if "--format" in args and "json" in args else text), err.getvalue()
 
 
-@pytest.fixture
-def london_fires() -> None:
-    load_geography(force_areas=["E23000001"])
-    import_files("incidents", [EVENTS], mapping=shipped_mapping("lfb_fire_event_periods"))
-    import_files("incidents", [DWELLINGS], mapping=shipped_mapping("lfb_dwelling_fires"))
-
-
 @pytest.mark.shared_data
 @needs_fire
-def test_bonfire_period_per_year_and_night_from_the_raw_file(london_fires: None) -> None:
+def test_bonfire_period_per_year_and_night_from_the_raw_file(london_fires: Place) -> None:
     """Given the LFB festival-days and dwelling-fires files imported, When the bonfire
     period is asked for Tower Hamlets, Then every year (ten or more) is counted from the
     festival-days file alone (not added to the dwelling fires), each year's count and
@@ -97,7 +76,7 @@ def test_bonfire_period_per_year_and_night_from_the_raw_file(london_fires: None)
 
 @pytest.mark.shared_data
 @needs_fire
-def test_diwali_table_matches_the_files_own_flag(london_fires: None) -> None:
+def test_diwali_table_matches_the_files_own_flag(london_fires: Place) -> None:
     """Given the festival-days file, When Diwali is counted for Hackney, Then each year
     equals the raw rows the file itself flags Diwali (so the shipped date table and the
     file agree), and an outdoor-fire category counts only outdoor rows."""
@@ -117,7 +96,7 @@ def test_diwali_table_matches_the_files_own_flag(london_fires: None) -> None:
 @pytest.mark.shared_data
 @needs_fire
 def test_a_users_window_outside_festival_days_and_an_incomplete_year(
-    london_fires: None,
+    london_fires: Place,
 ) -> None:
     """Given the dwelling-fires file ends on 31 August 2024, When a user window
     08-25..09-05 is asked, Then it is counted from the dwelling fires (the festival-days
@@ -143,7 +122,7 @@ def test_a_users_window_outside_festival_days_and_an_incomplete_year(
 
 @pytest.mark.shared_data
 @needs_fire
-def test_a_force_area_answers_and_the_table_names_its_source(london_fires: None) -> None:
+def test_a_force_area_answers_and_the_table_names_its_source(london_fires: Place) -> None:
     """Given London's fires, When Christmas is asked for the Metropolitan Police force
     area (32 boroughs) as a table and as CSV, Then its 2015 count is the raw rows of
     24-26 December 2015 in those boroughs (not the City of London, its own force) and
@@ -165,7 +144,7 @@ def test_a_force_area_answers_and_the_table_names_its_source(london_fires: None)
 
 @pytest.mark.shared_data
 @needs_fire
-def test_deliberate_fires_from_london_say_motive_not_recorded(london_fires: None) -> None:
+def test_deliberate_fires_from_london_say_motive_not_recorded(london_fires: Place) -> None:
     """Given only LFB files (no motive field), When deliberate fires are asked, Then the
     command refuses and says the motive is not recorded."""
     with pytest.raises(CommandError, match="does not record motive"):
@@ -209,17 +188,12 @@ def test_month_level_data_answers_month_windows_only() -> None:
     """Given police.uk months for West Lancashire (month-level), When the bonfire period
     is asked, Then the command refuses and says police.uk records only the month; When
     October-November is asked, Then 2013 counts the raw rows of both months."""
-    load_geography(force_areas=["E23000003"])
-    files = sorted((SAMPLES / "west_lancashire").glob("2013-1[01]-*.csv.gz"))
-    import_files("police-uk", files)
+    files = import_west_lancashire_autumn_2013()
     with pytest.raises(CommandError, match="records only the month"):
         seasons("--place", "West Lancashire", "--window", "bonfire-period")
     rows, err = seasons("--place", "West Lancashire", "--window", "october-november",
                         "--format", "json")  # fmt: skip
-    want = 0
-    for f in files:
-        with gzip.open(f, "rt", encoding="utf-8", newline="") as fh:
-            want += sum(1 for _ in csv.DictReader(fh))
+    want = row_count(files)
     (row,) = [r for r in rows if r["year"] == 2013]
     assert row["count"] == want and row["resolution"] == "month" and row["nights"] == []
     assert "records only the month" in err

@@ -7,20 +7,16 @@ per 1,000 checked against the raw files; errors as a 400; sign-in required."""
 
 from __future__ import annotations
 
-import csv
-import gzip
 import html as htmllib
 import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.test import Client
 from scipy.stats import poisson
 
@@ -35,40 +31,21 @@ from saferplaces.insight.geography import (
 )
 from saferplaces.insight.reference_geography import reference_districts
 from saferplaces.partnership.models import Place
-from saferplaces.strategy.harm_weights import upload_harm_weights
-from tests.conftest import SHARED_DATA
+from tests.where import (
+    FY_2014,
+    LANCASHIRE,
+    WEIGHTS,
+    WEST_LANCS,
+    needs_lancashire,
+    police_crimes,
+    text_of,
+    upload_weights,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 URL = "/places/{slug}/family/"
-WEST_LANCS = "E07000127"
-FY_2014 = {f"2014-{m:02d}" for m in range(4, 13)} | {f"2015-{m:02d}" for m in (1, 2, 3)}
-LANCASHIRE = SHARED_DATA / "police_uk_street" / "lancashire"
 LANCS_MONTHS = ("2021-05", "2021-06")
-CSS = (
-    "Crime Severity Score (Experimental Statistics): offence weights\n\n"
-    "Offence code,Offence,Weight\n28,Burglary in a dwelling,439\n"
-    "45,Theft from a vehicle,47\n46,Shoplifting,25\n"
-)
-MAPPING = "offence_code,category\n28,burglary\n45,vehicle-crime\n46,shoplifting\n"
-WEIGHTS = {"Burglary": 439.0, "Vehicle crime": 47.0, "Shoplifting": 25.0}
-"""The weights above by police.uk crime type (as the raw files spell it)."""
-needs_lancashire = pytest.mark.skipif(not LANCASHIRE.is_dir(), reason=f"{LANCASHIRE} is absent")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def officer(db: None) -> Client:
-    user = get_user_model().objects.create_user("family-officer", password="x-password-1")
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -87,10 +64,6 @@ def lancashire(demo: Place) -> list[Path]:
 def _get(c: Client, slug: str = "west-lancashire", **query: str) -> tuple[int, str]:
     response = c.get(URL.format(slug=slug), query)
     return response.status_code, response.content.decode()
-
-
-def _text(page: str) -> str:
-    return htmllib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
 def _rows(page: str) -> list[tuple[str, str]]:
@@ -118,34 +91,15 @@ def _csp_of_district() -> dict[str, str]:
 
 
 def _raw(files: Iterable[Path], months: set[str]) -> dict[str, Counter[str]]:
-    """District → crimes by police.uk crime type in ``months``, read with csv and gzip
-    alone: each Crime ID once, anti-social behaviour left out, rows without an LSOA in no
-    district, and a Crime ID repeated in a month as a different crime (another crime type
-    or force) left out altogether, as the import refuses those rows."""
-    lookup, rows = lsoa_to_district(), []
-    kinds: dict[tuple[str, str], set[tuple[str, str]]] = {}
-    for f in files:
-        with gzip.open(f, "rt", encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                if row["Month"] not in months:
-                    continue
-                key = (row["Month"], row["Crime ID"])
-                kinds.setdefault(key, set()).add((row["Crime type"], row["Reported by"]))
-                rows.append(row)
-    seen: set[str] = set()
+    """District → crimes by police.uk crime type in ``months``, of the crimes the import
+    keeps (`police_crimes`, read with csv and gzip alone); rows without an LSOA in no
+    district."""
+    lookup = lsoa_to_district()
     out: dict[str, Counter[str]] = {}
-    for row in rows:
-        if row["Crime type"] == "Anti-social behaviour":
-            continue
-        if row["Crime ID"] and (
-            row["Crime ID"] in seen or len(kinds[(row["Month"], row["Crime ID"])]) > 1
-        ):
-            continue
-        seen.add(row["Crime ID"])  # the first row of a Crime ID counts, wherever it is
+    for row in police_crimes(files, months):
         district = lookup.get(row["LSOA code"])
-        if district is None:
-            continue
-        out.setdefault(district, Counter())[row["Crime type"]] += 1
+        if district is not None:
+            out.setdefault(district, Counter())[row["Crime type"]] += 1
     return out
 
 
@@ -168,13 +122,6 @@ def _by_csp(raw: dict[str, Counter[str]]) -> dict[str, Counter[str]]:
 def _harm_ratio(types: Counter[str]) -> float:
     """Harm per incident (weights as uploaded) of one partnership's crimes."""
     return math.fsum(types[t] * w for t, w in WEIGHTS.items()) / sum(types.values())
-
-
-def _upload_weights(tmp_path: Path) -> None:
-    w, m = tmp_path / "css.csv", tmp_path / "map.csv"
-    w.write_text(CSS, encoding="utf-8")
-    m.write_text(MAPPING, encoding="utf-8")
-    upload_harm_weights(None, w, "ons-css", "2020", m)
 
 
 # ---------------------------------------------------------------- the tests
@@ -210,7 +157,7 @@ def test_west_lancashire_alone_no_funnel_and_peers_as_no_data(
         assert _cell(row, "count").startswith("No data: ")
         assert _cell(row, "rate") == "No data" and "Not banded or ranked" in _cell(row, "band")
         assert _cell(row, "rate") != "0"
-    text = _text(page)
+    text = text_of(page)
     assert "No funnel plot and no bands: only 1 of the" in text
     assert "fewer than 10 partnerships" in text
     assert 'id="family-funnel-spec"' not in page and "vega-embed" not in page
@@ -230,7 +177,7 @@ def test_harm_of_west_lancashire_matches_the_raw_files(
     Lancashire's harm per 1,000 is Σ crimes × weight / residents × 1,000 counted here,
     its peers without data have no harm figure (never 0), and the categories without a
     weight are named."""
-    _upload_weights(tmp_path)
+    upload_weights(tmp_path)
     status, page = _get(officer, period="2014/15")
     assert status == 200
     own = _raw(sorted(west_lancs_only.glob("*.csv.gz")), FY_2014)[WEST_LANCS]
@@ -239,7 +186,7 @@ def test_harm_of_west_lancashire_matches_the_raw_files(
     rows = _rows(page)
     assert _cell(rows[0][1], "harm") == f"{harm:,.1f}"
     assert all(_cell(r, "harm") == "No data" for _, r in rows[1:])
-    text = _text(page)
+    text = text_of(page)
     assert f"Harm per 1,000 {harm:.1f}" in text
     assert "ONS Crime Severity Score offence weights (Office for National Statistics, 2020)" in text
     assert "not weighted 0" in text and "Other theft" in text and "Robbery" in text
@@ -256,7 +203,7 @@ def test_funnel_limits_are_exact_poisson_around_the_pooled_rate(
     be over "N of M" partnerships; every control limit equals scipy's Poisson quantile
     at its population; each member's band follows from those limits; the rank carries
     its interval; and the harm per incident of each member with data matches the files."""
-    _upload_weights(tmp_path)
+    upload_weights(tmp_path)
     status, page = _get(officer, period="custom", from_month=LANCS_MONTHS[0],
                         to_month=LANCS_MONTHS[-1])  # fmt: skip
     assert status == 200
@@ -279,7 +226,7 @@ def test_funnel_limits_are_exact_poisson_around_the_pooled_rate(
         n = row["population"]
         expected = poisson.ppf(quantiles[row["line"]], n * rate) * 1000 / n
         assert row["rate"] == pytest.approx(expected, rel=1e-9), row
-    text = _text(page)
+    text = text_of(page)
     assert f"over the {len(raw)} of the {len(fam.measures_by_csp())} partnerships" in text
     code = Place.objects.get(slug="west-lancashire").csp_code or ""
     rows = dict(_rows(page))
@@ -326,7 +273,7 @@ def test_a_county_is_refused_in_words(officer: Client, west_lancs_only: Path) ->
         pytest.skip("the demo has no county place")
     status, page = _get(officer, slug=slug, period="2014/15")
     assert status == 200
-    assert "No family for" in _text(page)
+    assert "No family for" in text_of(page)
 
 
 @needs_lancashire
@@ -351,5 +298,5 @@ def test_partnerships_holding_part_of_the_period_are_not_compared(
     assert peers_held  # some of West Lancashire's family lie in Lancashire
     for c in peers_held:
         assert "data-no-data" in rows[c]
-        assert f"{names[c]} holds 11 of the 12 months of 2014" in _text(rows[c])
-    assert "No funnel plot" in _text(page)
+        assert f"{names[c]} holds 11 of the 12 months of 2014" in text_of(rows[c])
+    assert "No funnel plot" in text_of(page)

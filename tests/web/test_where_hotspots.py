@@ -12,40 +12,33 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.test import Client
 
 from saferplaces.evidence.hotspots import find_indicator, place_hotspots
-from saferplaces.insight.geography import lsoa_population, lsoas_of
+from saferplaces.insight.geography import lsoa_population, lsoa_to_district, lsoas_of
 from saferplaces.insight.harm import illustrative_weights
 from saferplaces.insight.imports import import_police_uk
 from saferplaces.insight.periods import financial_year
 from saferplaces.insight.store import IncidentStore
 from saferplaces.partnership.models import Place
-from saferplaces.strategy.harm_weights import upload_harm_weights
-from tests.evidence.test_harm_map import FY_2014, _raw_counts
 from tests.places import SAMPLES
+from tests.where import (
+    FY_2014,
+    WEIGHTS,
+    WEST_LANCS,
+    police_crimes,
+    text_of,
+    upload_weights,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 URL = "/places/{slug}/hotspots/"
-WEST_LANCS, CHORLEY = "E07000127", "E07000118"
-CSS = (
-    "Crime Severity Score (Experimental Statistics): offence weights\n"
-    "\n"
-    "Offence code,Offence,Weight\n"
-    "28,Burglary in a dwelling,439\n"
-    "45,Theft from a vehicle,47\n"
-    "46,Shoplifting,25\n"
-)
-MAPPING = "offence_code,category\n28,burglary\n45,vehicle-crime\n46,shoplifting\n"
-WEIGHTS = {"Burglary": 439.0, "Vehicle crime": 47.0, "Shoplifting": 25.0}
+CHORLEY = "E07000118"
 
 
 @pytest.fixture(scope="session")
@@ -56,25 +49,10 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def imported(settings: Any, sample_store: Path, demo: Place) -> Place:
     settings.INCIDENT_STORE_DIR = sample_store
     return Place.objects.get(slug="west-lancashire")
-
-
-@pytest.fixture
-def officer(db: None) -> Client:
-    user = get_user_model().objects.create_user("hot-officer", password="x-password-1")
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _get(c: Client, slug: str = "west-lancashire", **query: str) -> tuple[int, str]:
@@ -88,10 +66,6 @@ def _map_values(page: str) -> dict[str, Any]:
     assert m, "no map values"
     found: dict[str, Any] = json.loads(m.group(1))
     return found
-
-
-def _text(page: str) -> str:
-    return htmllib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
 def test_anonymous_is_sent_to_sign_in(client: Client, imported: Place) -> None:
@@ -122,7 +96,7 @@ def test_hot_spots_layer_of_the_demo(officer: Client, imported: Place) -> None:
     # the map is an image described by the text alternative, shown on the page
     assert 'role="img"' in page and 'aria-describedby="where-map-text"' in page
     assert 'id="where-map-text"' in page
-    text = _text(page)
+    text = text_of(page)
     assert report.text_alternative() in text
     for entry in report.summary()["legend"]:
         assert entry["label"] in text
@@ -187,7 +161,7 @@ def test_three_years_show_the_pattern(officer: Client, imported: Place) -> None:
     status, page = _get(officer, period="2014/15", years="3")
     assert status == 200
     report = place_hotspots(imported, financial_year(2014), find_indicator("all-crime"), years=3)
-    text = _text(page)
+    text = text_of(page)
     assert "Pattern over 3 years" in text
     assert report.notes and all(htmllib.unescape(n) in text for n in report.notes)
     labels = {r["pattern_label"] for r in report.rows() if r["pattern_label"]}
@@ -199,7 +173,7 @@ def test_a_place_with_no_data_says_so(officer: Client, imported: Place) -> None:
     for layer in ("hotspots", "density"):
         status, page = _get(officer, "chorley", period="2014/15", layer=layer)
         assert status == 200
-        assert "No data for Chorley in 2014/15" in _text(page)
+        assert "No data for Chorley in 2014/15" in text_of(page)
         assert 'id="where-map"' not in page
 
 
@@ -237,7 +211,7 @@ def test_density_layer(officer: Client, imported: Place) -> None:
     assert values["layer"] == "density" and values["bands"]["features"]
     bands = [f["properties"]["band"] for f in values["bands"]["features"]]
     assert bands == sorted(bands)
-    text = _text(page)
+    text = text_of(page)
     assert "Gaussian kernel density estimate" in text and "bandwidth" in text
     assert "anonymised points" in text
 
@@ -253,7 +227,7 @@ def test_density_error_is_a_message(officer: Client, imported: Place, monkeypatc
     monkeypatch.setattr(view, "density_for", too_few)
     status, page = _get(officer, period="2014/15", layer="density")
     assert status == 200
-    assert "No density map: Too few mapped incidents (3)" in _text(page)
+    assert "No density map: Too few mapped incidents (3)" in text_of(page)
     assert 'id="where-map"' not in page
 
 
@@ -273,13 +247,14 @@ def test_harm_layer_matches_the_raw_files(officer: Client, imported: Place, tmp_
     Then each LSOA's harm per 1,000 (table and map) is Σ crimes × weight / residents ×
     1,000 counted here from the CSV files; the weights are named; the crime types with
     no weight are named as left out."""
-    w, m = tmp_path / "css.csv", tmp_path / "map.csv"
-    w.write_text(CSS, encoding="utf-8")
-    m.write_text(MAPPING, encoding="utf-8")
-    upload_harm_weights(None, w, "ons-css", "2020", m)
+    upload_weights(tmp_path)
     status, page = _get(officer, period="2014/15", layer="harm")
     assert status == 200
-    raw = _raw_counts(SAMPLES, FY_2014)
+    lookup = lsoa_to_district()
+    raw: dict[str, Counter[str]] = {}  # crime type → crimes per LSOA, counted from the files
+    for row in police_crimes(sorted(SAMPLES.glob("*.csv.gz")), FY_2014):
+        if lookup.get(row["LSOA code"]) == WEST_LANCS:
+            raw.setdefault(row["Crime type"], Counter())[row["LSOA code"]] += 1
     shown = dict(re.findall(r'data-harm-rate="(E\d+)">([^<]+)<', page))
     assert set(shown) == set(lsoas_of(WEST_LANCS))
     for code, figure in shown.items():
@@ -289,7 +264,7 @@ def test_harm_layer_matches_the_raw_files(officer: Client, imported: Place, tmp_
     values = _map_values(page)
     assert values["layer"] == "harm" and len(values["lsoas"]) == 73
     assert all(v["fill"].startswith("#") for v in values["lsoas"].values())
-    text = _text(page)
+    text = text_of(page)
     assert "ONS Crime Severity Score offence weights (Office for National Statistics, 2020)" in text
     assert "includes categories with no weight" in text and "Other theft" in text
     assert "not weighted 0" in text
@@ -306,7 +281,7 @@ def test_illustrative_weights_are_said_not_official(
     monkeypatch.setattr(view, "active_harm_weights", lambda: fake)
     status, page = _get(officer, period="2014/15", layer="harm")
     assert status == 200
-    text = _text(page)
+    text = text_of(page)
     assert "These are not official weights" in text and "not an official index" in text
 
 

@@ -4,77 +4,28 @@ Brigade file counted one by one; police.uk months refused in words; form errors 
 
 from __future__ import annotations
 
-import html
 import re
 import time
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.test import Client
 
 from saferplaces.evidence.near_repeat import near_repeats
 from saferplaces.evidence.scope import scope_for
-from saferplaces.evidence.services import import_files
-from saferplaces.insight.imports import shipped_mapping
-from saferplaces.partnership.geography import load_geography
 from saferplaces.partnership.models import Place
-from tests.conftest import SHARED_DATA
 from tests.insight.test_near_repeat import brute_force, dwelling_fires
+from tests.where import TOWER_HAMLETS, needs_fire, text_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
-FIRE = SHARED_DATA / "fire"
-EVENTS = FIRE / "lfb_fire_incidents_event_periods_2009_2024.csv.gz"
-DWELLINGS = FIRE / "lfb_dwelling_fires_2009_2024.csv.gz"
-SAMPLES = Path(__file__).resolve().parents[2] / "src/saferplaces/insight/samples/police_uk"
-TOWER_HAMLETS = "E09000030"
 URL = "/places/{slug}/near-repeats/"
-needs_fire = pytest.mark.skipif(not FIRE.is_dir(), reason=f"{FIRE} is absent")
 CELL = re.compile(
     r'<td class="govuk-table__cell sp-knox__cell[^"]*" headers="(knox-row-\d+ knox-col-\d+)" '
     r'data-row="(\d+)" data-column="(\d+)" data-observed="(\d+)" data-expected="([^"]+)" '
     r'data-p="([^"]+)" data-elevated="(yes|no)">(.*?)</td>',
     re.S,
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def officer(db: None) -> Client:
-    user = get_user_model().objects.create_user("knox-officer", password="x-password-1")
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def tower_hamlets() -> Place:
-    load_geography(force_areas=["E23000001"])
-    import_files("incidents", [EVENTS], mapping=shipped_mapping("lfb_fire_event_periods"))
-    import_files("incidents", [DWELLINGS], mapping=shipped_mapping("lfb_dwelling_fires"))
-    return Place.objects.get(lad_code=TOWER_HAMLETS)
-
-
-@pytest.fixture
-def west_lancashire() -> str:
-    load_geography(force_areas=["E23000003"])
-    files = sorted((SAMPLES / "west_lancashire").glob("2013-1[01]-*.csv.gz"))
-    import_files("police-uk", files)
-    return "west-lancashire"
-
-
-def text_of(page: str) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
 def header(page: str, dom_id: str) -> str:
@@ -91,7 +42,7 @@ def test_anonymous_is_sent_to_sign_in(client: Client, west_lancashire: str) -> N
 @pytest.mark.shared_data
 @needs_fire
 def test_the_knox_table_is_the_evidence_functions_cells(
-    officer: Client, tower_hamlets: Place
+    officer: Client, london_fires: Place
 ) -> None:
     """Given London's fires, When near repeats of dwelling fires in Tower Hamlets in 2019
     are asked, Then every cell of the page's table (observed, expected, p, marked or not)
@@ -99,13 +50,13 @@ def test_the_knox_table_is_the_evidence_functions_cells(
     one by one, the 1–100 m / 0–7 days cell is headed by labels naming exactly its metres
     and days, a marked cell says so in words, and the readings, the method (999 shuffles,
     seed 1), the notes and the source are shown."""
-    url = URL.format(slug=tower_hamlets.slug)
+    url = URL.format(slug=london_fires.slug)
     query = {"category": "dwelling-fire", "first": "2019-01-01", "last": "2019-12-31"}
     response = officer.get(url, query)
     assert response.status_code == 200
     page = response.content.decode()
     answer = near_repeats(
-        scope_for(tower_hamlets), "dwelling-fire", first=date(2019, 1, 1), last=date(2019, 12, 31)
+        scope_for(london_fires), "dwelling-fire", first=date(2019, 1, 1), last=date(2019, 12, 31)
     )
     found = CELL.findall(page)
     cells = answer.result.cells()
@@ -139,11 +90,11 @@ def test_the_knox_table_is_the_evidence_functions_cells(
 @pytest.mark.shared_data
 @needs_fire
 def test_the_default_category_over_every_day_held_first_and_warm(
-    officer: Client, tower_hamlets: Place
+    officer: Client, london_fires: Place
 ) -> None:
     """Given no query, Then dwelling fires are tested over every day the file holds (the
     first time computed, then from the cache)."""
-    url = URL.format(slug=tower_hamlets.slug)
+    url = URL.format(slug=london_fires.slug)
     first = time.perf_counter()
     response = officer.get(url)
     first = time.perf_counter() - first

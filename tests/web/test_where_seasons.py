@@ -4,89 +4,33 @@ marked, never drawn as 0; refusals said in words; form errors as a 400."""
 
 from __future__ import annotations
 
-import csv
-import gzip
 import html
 import json
 import re
 import time
 from collections import Counter
-from collections.abc import Iterator
-from datetime import date, datetime, timedelta
-from pathlib import Path
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.test import Client
 
-from saferplaces.evidence.services import import_files
-from saferplaces.insight.imports import shipped_mapping
-from saferplaces.partnership.geography import load_geography
+from saferplaces.partnership.models import Place
 from saferplaces.reports.charts import render_svg
-from tests.conftest import SHARED_DATA
+from tests.places import SAMPLES
+from tests.where import (
+    TOWER_HAMLETS,
+    dwelling_days,
+    event_rows,
+    festival_days,
+    needs_fire,
+    row_count,
+    text_of,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
-FIRE = SHARED_DATA / "fire"
-EVENTS = FIRE / "lfb_fire_incidents_event_periods_2009_2024.csv.gz"
-DWELLINGS = FIRE / "lfb_dwelling_fires_2009_2024.csv.gz"
-SAMPLES = Path(__file__).resolve().parents[2] / "src/saferplaces/insight/samples/police_uk"
-TOWER_HAMLETS = "E09000030"
 URL = "/places/{slug}/seasons/"
-needs_fire = pytest.mark.skipif(not FIRE.is_dir(), reason=f"{FIRE} is absent")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def officer(db: None) -> Client:
-    user = get_user_model().objects.create_user("season-officer", password="x-password-1")
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def london_fires() -> str:
-    """Both LFB files imported; the slug of Tower Hamlets."""
-    load_geography(force_areas=["E23000001"])
-    import_files("incidents", [EVENTS], mapping=shipped_mapping("lfb_fire_event_periods"))
-    import_files("incidents", [DWELLINGS], mapping=shipped_mapping("lfb_dwelling_fires"))
-    from saferplaces.partnership.models import Place
-
-    return Place.objects.get(lad_code=TOWER_HAMLETS).slug
-
-
-@pytest.fixture
-def west_lancashire() -> str:
-    load_geography(force_areas=["E23000003"])
-    files = sorted((SAMPLES / "west_lancashire").glob("2013-1[01]-*.csv.gz"))
-    import_files("police-uk", files)
-    return "west-lancashire"
-
-
-def festival_days(borough: str) -> Counter[date]:
-    """The festival-days file's rows of a borough by day, read with csv and datetime."""
-    with gzip.open(EVENTS, "rt", encoding="utf-8", newline="") as fh:
-        return Counter(
-            datetime.strptime(f"{r['Year']} {r['Month']} {r['Day']}", "%Y %B %d").date()
-            for r in csv.DictReader(fh)
-            if r["Borough code"] == borough
-        )
-
-
-def dwelling_days(borough: str) -> Counter[date]:
-    with gzip.open(DWELLINGS, "rt", encoding="utf-8", newline="") as fh:
-        return Counter(
-            date.fromisoformat(r["date"]) for r in csv.DictReader(fh) if r["borough"] == borough
-        )
 
 
 def spec(page: str, spec_id: str) -> dict[str, Any]:
@@ -109,10 +53,6 @@ def table_rows(page: str, dom_id: str) -> dict[str, list[str]]:
     return out
 
 
-def text_of(page: str) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
-
-
 def test_anonymous_is_sent_to_sign_in(client: Client, west_lancashire: str) -> None:
     response = client.get(URL.format(slug=west_lancashire))
     assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
@@ -121,7 +61,7 @@ def test_anonymous_is_sent_to_sign_in(client: Client, west_lancashire: str) -> N
 @pytest.mark.shared_data
 @needs_fire
 def test_bonfire_period_year_by_year_equals_the_raw_file(
-    officer: Client, london_fires: str
+    officer: Client, london_fires: Place
 ) -> None:
     """Given London's fires, When the Bonfire period is shown for Tower Hamlets (the
     default window), Then each year's count in the table and in the chart equals the raw
@@ -129,10 +69,10 @@ def test_bonfire_period_year_by_year_equals_the_raw_file(
     latest complete year's 15 nights beside the average of the years before, night by
     night; the verdict, the motive, the notes and the source are said."""
     first = time.perf_counter()
-    response = officer.get(URL.format(slug=london_fires))
+    response = officer.get(URL.format(slug=london_fires.slug))
     first = time.perf_counter() - first
     warm = time.perf_counter()
-    officer.get(URL.format(slug=london_fires))
+    officer.get(URL.format(slug=london_fires.slug))
     warm = time.perf_counter() - warm
     print(f"seasons page Tower Hamlets: first {first:.2f} s, warm {warm:.3f} s")
     assert response.status_code == 200
@@ -174,11 +114,11 @@ def test_bonfire_period_year_by_year_equals_the_raw_file(
 
 @pytest.mark.shared_data
 @needs_fire
-def test_an_incomplete_year_is_marked_never_zero(officer: Client, london_fires: str) -> None:
+def test_an_incomplete_year_is_marked_never_zero(officer: Client, london_fires: Place) -> None:
     """Given the dwelling-fires file ends on 31 August 2024, When your own dates
     08-25..09-05 are shown, Then each year equals the raw rows, 2024 is marked incomplete
     (7 of 12 days) with no bar in the chart, and there is no verdict for 2024."""
-    response = officer.get(URL.format(slug=london_fires), {"dates": "08-25..09-05"})
+    response = officer.get(URL.format(slug=london_fires.slug), {"dates": "08-25..09-05"})
     assert response.status_code == 200
     page = response.content.decode()
     raw = dwelling_days(TOWER_HAMLETS)
@@ -199,33 +139,26 @@ def test_an_incomplete_year_is_marked_never_zero(officer: Client, london_fires: 
 
 @pytest.mark.shared_data
 @needs_fire
-def test_refusals_are_said_in_words(officer: Client, london_fires: str) -> None:
+def test_refusals_are_said_in_words(officer: Client, london_fires: Place) -> None:
     """Deliberate fires from files without motive, and a Freshers' week not set, are
     refused with the reason (not errors of the form: status 200); Diwali, whose days
     move, counts each year the rows the raw file itself flags Diwali."""
-    url = URL.format(slug=london_fires)
+    url = URL.format(slug=london_fires.slug)
     response = officer.get(url, {"window": "diwali"})
     page = response.content.decode()
-    with gzip.open(EVENTS, "rt", encoding="utf-8", newline="") as fh:
-        flagged = Counter(
-            r["Year"]
-            for r in csv.DictReader(fh)
-            if r["Borough code"] == TOWER_HAMLETS and r["Diwali"] == "1"
-        )
+    raw = [r for _, r in event_rows() if r["Borough code"] == TOWER_HAMLETS]
+    flagged = Counter(r["Year"] for r in raw if r["Diwali"] == "1")
     rows = table_rows(page, "season-years")
     assert {y: int(r[1]) for y, r in rows.items()} == {y: flagged[y] for y in rows}
     assert sum(flagged.values()) > 0 and set(flagged) <= set(rows)
     assert "Diwali (dates differ each year): incidents in" in text_of(page)
     response = officer.get(url, {"window": "diwali", "category": "outdoor-fire"})
     page = response.content.decode()
-    with gzip.open(EVENTS, "rt", encoding="utf-8", newline="") as fh:
-        outdoor = Counter(
-            r["Year"]
-            for r in csv.DictReader(fh)
-            if r["Borough code"] == TOWER_HAMLETS
-            and r["Diwali"] == "1"
-            and r["Property Category"] in ("Outdoor", "Outdoor Structure")
-        )
+    outdoor = Counter(
+        r["Year"]
+        for r in raw
+        if r["Diwali"] == "1" and r["Property Category"] in ("Outdoor", "Outdoor Structure")
+    )
     rows = table_rows(page, "season-years")
     assert {y: int(r[1]) for y, r in rows.items()} == {y: outdoor[y] for y in rows}
     assert "Diwali (dates differ each year): outdoor fires in" in text_of(page)
@@ -279,10 +212,7 @@ def test_police_uk_months_answer_month_windows_only(officer: Client, west_lancas
     assert 'href="?window=october-november"' in page
     response = officer.get(url, {"window": "october-november"})
     page = response.content.decode()
-    want = 0
-    for f in sorted((SAMPLES / "west_lancashire").glob("2013-1[01]-*.csv.gz")):
-        with gzip.open(f, "rt", encoding="utf-8", newline="") as fh:
-            want += sum(1 for _ in csv.DictReader(fh))
+    want = row_count(sorted(SAMPLES.glob("2013-1[01]-*.csv.gz")))
     rows = table_rows(page, "season-years")
     assert rows["2013"] == ["October 2013 to November 2013", f"{want:,}", "Yes"]  # no nights
     assert "No nights to show: this data records only the month" in text_of(page)
