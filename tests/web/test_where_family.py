@@ -86,10 +86,6 @@ def _spec(page: str) -> dict[str, Any]:
     return dict(json.loads(m.group(1)))
 
 
-def _csp_of_district() -> dict[str, str]:
-    return {d.code: d.csp_code for d in reference_districts()}
-
-
 def _raw(files: Iterable[Path], months: set[str]) -> dict[str, Counter[str]]:
     """District → crimes by police.uk crime type in ``months``, of the crimes the import
     keeps (`police_crimes`, read with csv and gzip alone); rows without an LSOA in no
