@@ -149,3 +149,38 @@ def test_a_token_remembers_whether_its_session_had_two_factor(page: Client, user
 
 def test_the_header_links_to_the_page(page: Client) -> None:
     assert b'href="/account/api-tokens/"' in page.get("/account/api-tokens/").content
+
+
+def test_an_administrator_revokes_anyone_s_token_in_the_admin(
+    admin_client: Client, admin_user: User, page: Client, user: User
+) -> None:
+    """Given a user's token, when an administrator revokes it with the admin's action,
+    then it gets 401, the event names the administrator and the holder, and the admin
+    never shows the hash nor lets a token be added or deleted."""
+    text = _create(page)
+    token = ApiToken.objects.get(user=user)
+    listing = admin_client.get("/admin/api/apitoken/")
+    assert listing.status_code == 200
+    body = listing.content.decode()
+    assert token.public_id in body and "token-user" in body
+    detail = admin_client.get(f"/admin/api/apitoken/{token.pk}/change/").content.decode()
+    assert token.secret_hash not in body + detail and text not in body + detail
+    assert admin_client.get("/admin/api/apitoken/add/").status_code == 403
+    assert admin_client.get(f"/admin/api/apitoken/{token.pk}/delete/").status_code == 403
+    assert bearer(text).get("/api/places/").status_code == 200
+    response = admin_client.post(
+        "/admin/api/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}
+    )
+    assert response.status_code == 302
+    assert bearer(text).get("/api/places/").status_code == 401
+    event = ActivityEvent.objects.get(verb="revoked", object_type="api.apitoken")
+    assert event.actor == admin_user and "token-user" in event.summary
+
+
+def test_only_its_owner_or_an_administrator_revokes_a_token(page: Client, user: User) -> None:
+    _create(page)
+    token = ApiToken.objects.get(user=user)
+    other = User.objects.create_user("someone-else", password="x-password-1", is_staff=True)
+    with pytest.raises(PermissionError):
+        revoke_token(other, token)  # staff, but without the permission to change tokens
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is None

@@ -75,14 +75,16 @@ def create_token(
 
 @transaction.atomic
 def revoke_token(user: User, token: ApiToken) -> bool:
-    """Revoke one of ``user``'s own tokens; False when it was already revoked."""
-    if token.user_id != user.pk:
-        raise PermissionError("A token is revoked only by its owner")
+    """Revoke a token, as its owner or as an administrator who may change tokens in the
+    admin; False when it was already revoked. The event names who revoked it."""
+    if token.user_id != user.pk and not (user.is_staff and user.has_perm("api.change_apitoken")):
+        raise PermissionError("A token is revoked only by its owner or an administrator")
     done = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
     if done:
-        record_event(user, "revoked", token, f"API token {token.name} revoked")
+        whose = "" if token.user_id == user.pk else f" of {token.user.get_username()}"
+        record_event(user, "revoked", token, f"API token {token.name}{whose} revoked")
     return bool(done)
 
 
