@@ -6,6 +6,7 @@ a task of a live worker is not touched."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -433,3 +434,53 @@ def test_a_task_not_proved_safe_fails_with_its_reason_and_a_live_workers_task_is
     assert "the worker stopped while running it" in after["traceback"]
     assert after["recoveries"] == ["failed"]
     assert after["workers"] == ["doomed-worker"]
+
+
+HEARTBEAT_PIDS = """
+from saferplaces.operations.models import WorkerHeartbeat
+print(json.dumps(list(WorkerHeartbeat.objects.values_list("pid", flat=True))))
+"""
+
+
+def _serve_worker(serve: subprocess.Popen[Any], other_than: int | None, env: dict[str, str]) -> int:
+    """The pid of the task worker `serve` runs (not `other_than`), once it has sent its
+    heartbeat."""
+    import psutil
+
+    deadline = time.monotonic() + 120
+    while True:
+        assert serve.poll() is None, serve.stderr.read().decode()[-3000:] if serve.stderr else ""
+        assert time.monotonic() < deadline, "serve's worker never sent a heartbeat"
+        pids = []
+        for child in psutil.Process(serve.pid).children():
+            with contextlib.suppress(psutil.Error):  # the killed one, a zombie until reaped
+                if child.pid != other_than and "worker" in child.cmdline():
+                    pids.append(child.pid)
+        if pids and pids[0] in script(env, HEARTBEAT_PIDS):
+            return pids[0]
+        time.sleep(0.5)
+
+
+@pytest.mark.slow
+def test_serve_starts_a_killed_worker_again(worker_env: dict[str, str]) -> None:
+    """Given `saferplaces serve` with its task worker, When the worker is killed with
+    SIGKILL, Then serve says so and starts a new worker, which sends its heartbeat; and
+    serve still ends cleanly on SIGTERM."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    serve = start(worker_env, "-m", "saferplaces.cli", "serve", "--port", str(port),
+                  "--workers", "1")  # fmt: skip
+    try:
+        first = _serve_worker(serve, None, worker_env)
+        os.kill(first, signal.SIGKILL)
+        second = _serve_worker(serve, first, worker_env)
+        assert second != first
+    finally:
+        serve.terminate()
+        code = serve.wait(timeout=60)
+    assert code == 0, code
+    assert serve.stderr is not None
+    assert "exited with code -9: starting it again" in serve.stderr.read().decode()
