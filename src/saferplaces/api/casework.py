@@ -25,7 +25,7 @@ from rest_framework import generics, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from saferplaces.api.common import not_found
+from saferplaces.api.common import Listing, ListingViewSet, not_found
 from saferplaces.api.models import ApiToken
 from saferplaces.casework.models import OPEN_STATUSES, Case, Panel
 from saferplaces.casework.services import actor_for
@@ -138,9 +138,10 @@ class CaseFilter(filters.FilterSet):
 
 
 # ---- views ----------------------------------------------------------------------------
-class PanelViewSet(Casework, viewsets.ReadOnlyModelViewSet[Panel]):
+class PanelViewSet(Casework, ListingViewSet[Panel]):
     """The panels whose casework the caller may see, with their cohort figures."""
 
+    queryset = Panel.objects.select_related("group")
     serializer_class = PanelSerializer
     lookup_field = "group__slug"
     lookup_url_kwarg = "slug"
@@ -148,9 +149,8 @@ class PanelViewSet(Casework, viewsets.ReadOnlyModelViewSet[Panel]):
     ordering = ["group__name"]
     filterset_fields = ["kind"]
 
-    def get_queryset(self) -> QuerySet[Panel]:
-        visible = panels_visible_to(self.request.user)
-        return Panel.objects.filter(group__in=visible).select_related("group").order_by("pk")
+    def visible(self, queryset: QuerySet[Panel]) -> QuerySet[Panel]:
+        return queryset.filter(group__in=panels_visible_to(self.request.user))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
@@ -169,29 +169,32 @@ class PanelViewSet(Casework, viewsets.ReadOnlyModelViewSet[Panel]):
         return Response(self.get_serializer(panel).data)
 
 
-class PanelCaseList(Casework, generics.ListAPIView[Case]):
+class PanelCaseList(Casework, Listing[Case], generics.ListAPIView[Case]):
     """A panel's cases: open ones by default (?status=any, or a status), a reference."""
 
+    queryset = Case.objects.select_related("panel__group", "lead_agency")
     serializer_class = CaseSerializer
     filterset_class = CaseFilter
     ordering_fields = ["reference", "opened_on", "next_review_on", "status"]
     ordering = ["reference"]
     access: PanelAccess
 
-    def get_queryset(self) -> QuerySet[Case]:
+    def visible(self, queryset: QuerySet[Case]) -> QuerySet[Case]:
+        """The panel's cases for a caller with access to it (404 for anyone else); open
+        ones unless ?status= says otherwise."""
         if getattr(self, "swagger_fake_view", False):
-            return Case.objects.none()
+            return queryset.none()
         panel = Panel.objects.select_related("group").filter(group__slug=self.kwargs["slug"])
         found = panel.first()
         if found is None:
             raise Http404("Not found")
         self.access = require_panel_access(self.request.user, found.group)
-        cases = Case.objects.filter(panel=found).select_related("panel__group", "lead_agency")
+        cases = queryset.filter(panel=found)
         if self.access.identifying:
             cases = cases.select_related("subject")
         if "status" not in self.request.query_params:
             cases = cases.filter(status__in=OPEN_STATUSES)
-        return cases.order_by("reference")
+        return cases
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()

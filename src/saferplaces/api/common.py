@@ -1,14 +1,16 @@
-"""What every API view shares: the error body, the period query and "404, not 403"."""
+"""What every API view shares: the error body, the period query, "404, not 403" and the
+shape of a list."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework import serializers
+from rest_framework import generics, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
@@ -17,6 +19,7 @@ from saferplaces.evidence.periods import PeriodAfterData, period_from
 from saferplaces.insight.periods import Period, PeriodError
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
 class ErrorSerializer(serializers.Serializer[Any]):
@@ -68,3 +71,22 @@ def through_service(write: Callable[[], T]) -> T:
         if hasattr(error, "error_dict"):
             raise ValidationError(error.message_dict) from None
         raise ValidationError({"detail": error.messages}) from None
+
+
+class Listing(generics.GenericAPIView[M]):
+    """A list of the API (and its records). Each states `queryset` (what to select and
+    prefetch), `visible()` (its access rule: which rows this caller may see; there is no
+    default), `filterset_class`, `ordering_fields` and the default `ordering`. The rows come
+    in `ordering` and then the primary key, as `StableOrdering` orders a list's pages."""
+
+    ordering: Sequence[str]
+
+    def visible(self, queryset: QuerySet[M]) -> QuerySet[M]:
+        raise NotImplementedError(f"{type(self).__name__} must say which rows are visible")
+
+    def get_queryset(self) -> QuerySet[M]:
+        return self.visible(super().get_queryset()).order_by(*self.ordering, "pk")
+
+
+class ListingViewSet(Listing[M], viewsets.ReadOnlyModelViewSet[M]):
+    """A `Listing` with its records: GET /things/ and GET /things/<id>/."""

@@ -11,12 +11,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from saferplaces.api.common import ERRORS, not_found, through_service
+from saferplaces.api.common import ERRORS, ListingViewSet, not_found, through_service
 from saferplaces.delivery import funding, initiatives
 from saferplaces.delivery.access import can_edit_delivery, can_update_action, can_view_delivery
 from saferplaces.delivery.models import (
@@ -35,11 +35,15 @@ WRITE_ERRORS = {400: ERRORS[400], 401: ERRORS[401], 404: ERRORS[404]}
 
 
 class DeliveryViewer:
-    """404 for anyone who may not read delivery (list and record alike)."""
+    """404 for anyone who may not read delivery (list and record alike); whoever may read
+    it sees every row."""
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         not_found(can_view_delivery(request.user))
+
+    def visible(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset
 
 
 # ---- serializers ----------------------------------------------------------------------
@@ -184,41 +188,31 @@ class ReturnFilter(filters.FilterSet):
 
 
 # ---- views ----------------------------------------------------------------------------
-class InitiativeViewSet(DeliveryViewer, viewsets.ReadOnlyModelViewSet[Initiative]):
+class InitiativeViewSet(DeliveryViewer, ListingViewSet[Initiative]):
     """Projects and time-boxed operations."""
 
+    queryset = Initiative.objects.select_related("place", "lead_group").prefetch_related("partners")
     serializer_class = InitiativeSerializer
     lookup_field = "slug"
     filterset_class = InitiativeFilter
     ordering_fields = ["name", "starts_on", "ends_on"]
     ordering = ["-starts_on"]
 
-    def get_queryset(self) -> QuerySet[Initiative]:
-        return (
-            Initiative.objects.select_related("place", "lead_group")
-            .prefetch_related("partners")
-            .order_by("-starts_on", "pk")
-        )
-
 
 class ActionViewSet(
     DeliveryViewer,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.ReadOnlyModelViewSet[DeliveryAction],
+    ListingViewSet[DeliveryAction],
 ):
     """Actions of the initiatives' action plans."""
 
+    queryset = DeliveryAction.objects.select_related("plan__initiative", "owner_organisation")
     serializer_class = ActionSerializer
     filterset_class = ActionFilter
     ordering_fields = ["due_on", "starts_on", "status", "title"]
     ordering = ["due_on"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_queryset(self) -> QuerySet[DeliveryAction]:
-        return DeliveryAction.objects.select_related(
-            "plan__initiative", "owner_organisation"
-        ).order_by("due_on", "pk")
 
     @extend_schema(request=ActionCreateSerializer,
                    responses={201: ActionSerializer, **WRITE_ERRORS})  # fmt: skip
@@ -263,32 +257,26 @@ class ActionViewSet(
         return self.partial_update(request, *args, **kwargs)
 
 
-class FundingStreamViewSet(DeliveryViewer, viewsets.ReadOnlyModelViewSet[FundingStream]):
+class FundingStreamViewSet(DeliveryViewer, ListingViewSet[FundingStream]):
     """Money funders give the partnership, a financial year each."""
 
+    queryset = FundingStream.objects.select_related("place", "accountable_to")
     serializer_class = FundingStreamSerializer
     filterset_class = StreamFilter
     ordering_fields = ["year", "funder", "amount"]
     ordering = ["-year"]
 
-    def get_queryset(self) -> QuerySet[FundingStream]:
-        return FundingStream.objects.select_related("place", "accountable_to").order_by(
-            "-year", "pk"
-        )
 
-
-class ReturnViewSet(DeliveryViewer, viewsets.ReadOnlyModelViewSet[QuarterlyReturn]):
+class ReturnViewSet(DeliveryViewer, ListingViewSet[QuarterlyReturn]):
     """Quarterly returns each allocation owes its funder."""
 
+    queryset = QuarterlyReturn.objects.select_related(
+        "allocation__stream", "allocation__initiative"
+    )
     serializer_class = ReturnSerializer
     filterset_class = ReturnFilter
     ordering_fields = ["due_on", "quarter", "submitted_on"]
     ordering = ["due_on"]
-
-    def get_queryset(self) -> QuerySet[QuarterlyReturn]:
-        return QuarterlyReturn.objects.select_related(
-            "allocation__stream", "allocation__initiative"
-        ).order_by("due_on", "pk")
 
     @extend_schema(request=ReturnSubmitSerializer,
                    responses={200: ReturnSerializer, **WRITE_ERRORS})  # fmt: skip

@@ -5,13 +5,15 @@ as on the plan pages."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
+from saferplaces.api.common import ListingViewSet
 from saferplaces.partnership.models import Group, Meeting
+from saferplaces.partnership.models.groups import GroupQuerySet
 from saferplaces.strategy.models import Plan
 
 
@@ -80,46 +82,41 @@ class PlanFilter(filters.FilterSet):
         fields = ["place", "kind", "status"]
 
 
-class GroupViewSet(viewsets.ReadOnlyModelViewSet[Group]):
+class GroupViewSet(ListingViewSet[Group]):
     """Groups of the partnership structure the caller may see."""
 
+    queryset = Group.objects.select_related("place", "parent")
     serializer_class = GroupSerializer
     lookup_field = "slug"
     filterset_class = GroupFilter
     ordering_fields = ["name", "slug", "kind"]
     ordering = ["name"]
 
-    def get_queryset(self) -> QuerySet[Group]:
-        visible = Group.objects.visible_to(self.request.user)
-        return visible.select_related("place", "parent").order_by("name", "pk")
+    def visible(self, queryset: QuerySet[Group]) -> QuerySet[Group]:
+        return cast(GroupQuerySet, queryset).visible_to(self.request.user)
 
 
-class MeetingViewSet(viewsets.ReadOnlyModelViewSet[Meeting]):
+class MeetingViewSet(ListingViewSet[Meeting]):
     """Meetings of the groups the caller may see."""
 
+    queryset = Meeting.objects.select_related("group")
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
     ordering_fields = ["date", "title"]
     ordering = ["-date"]
 
-    def get_queryset(self) -> QuerySet[Meeting]:
-        groups = Group.objects.visible_to(self.request.user)
-        return (
-            Meeting.objects.filter(group__in=groups).select_related("group").order_by("-date", "pk")
-        )
+    def visible(self, queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
+        return queryset.filter(group__in=Group.objects.visible_to(self.request.user))
 
 
-class PlanViewSet(viewsets.ReadOnlyModelViewSet[Plan]):
+class PlanViewSet(ListingViewSet[Plan]):
     """Community safety plans (drafts too: the caller is signed in)."""
 
+    queryset = Plan.objects.select_related("place").prefetch_related("priorities")
     serializer_class = PlanSerializer
     filterset_class = PlanFilter
     ordering_fields = ["starts_on", "title"]
     ordering = ["-starts_on"]
 
-    def get_queryset(self) -> QuerySet[Plan]:
-        return (
-            Plan.objects.select_related("place")
-            .prefetch_related("priorities")
-            .order_by("-starts_on", "pk")
-        )
+    def visible(self, queryset: QuerySet[Plan]) -> QuerySet[Plan]:
+        return queryset  # every plan to anyone signed in, as on the plan pages
