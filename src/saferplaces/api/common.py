@@ -3,7 +3,7 @@ shape of a list."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -76,16 +76,14 @@ def through_service(write: Callable[[], T]) -> T:
 class Listing(generics.GenericAPIView[M]):
     """A list of the API (and its records). Each states `queryset` (what to select and
     prefetch), `visible()` (its access rule: which rows this caller may see; there is no
-    default), `filterset_class`, `ordering_fields` and the default `ordering`. The rows come
-    in `ordering` and then the primary key, as `StableOrdering` orders a list's pages."""
-
-    ordering: Sequence[str]
+    default), `filterset_class`, `ordering_fields` and the default `ordering`, which
+    `StableOrdering` (a default filter) applies, ending with the primary key."""
 
     def visible(self, queryset: QuerySet[M]) -> QuerySet[M]:
         raise NotImplementedError(f"{type(self).__name__} must say which rows are visible")
 
     def get_queryset(self) -> QuerySet[M]:
-        return self.visible(super().get_queryset()).order_by(*self.ordering, "pk")
+        return self.visible(super().get_queryset())
 
 
 class ListingViewSet(Listing[M], viewsets.ReadOnlyModelViewSet[M]):
